@@ -1,0 +1,128 @@
+# assist: build, test and install.
+#   make                 build assistd and assist-cli into $(BUILD)/
+#   make check           build and run every test (unit, fuzz corpus replay, end to end)
+#   make check-unit      unit tests and fuzz corpus replay only
+#   make SAN=1 BUILD=build-san check-unit   the same under ASan+UBSan
+#   make fuzz            libFuzzer binaries (clang) into build-fuzz/
+#   make install PREFIX=/usr/local DESTDIR=
+.SUFFIXES:
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+
+VERSION  := 0.1.0
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+            -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+DEFS     := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+            -DASSIST_VERSION='"$(VERSION)"'
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+endif
+
+PKGS_COMMON := libssh libcrypto zlib
+PKGS_D      := $(PKGS_COMMON) libseccomp
+PKGS_CLI    := $(PKGS_COMMON)
+PKGS_TEST   := $(PKGS_D) cmocka
+
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))
+
+ALL_CFLAGS = $(WARN) $(DEFS) -I. $(CFLAGS) $(SANFLAGS) \
+             $(call pc_cflags,$(PKGS_TEST))
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+COMMON_SRC := $(sort $(wildcard common/*.c))
+D_SRC      := $(sort $(wildcard assistd/*.c))
+CLI_SRC    := $(sort $(wildcard assist-cli/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+D_OBJ      := $(D_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+D_LIBOBJ   := $(filter-out $(BUILD)/assistd/main.o,$(D_OBJ))
+CLI_LIBOBJ := $(filter-out $(BUILD)/assist-cli/main.o,$(CLI_OBJ))
+
+LIBCOMMON  := $(BUILD)/libcommon.a
+LIBD       := $(BUILD)/libassistd.a
+LIBCLI     := $(BUILD)/libassistcli.a
+
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+
+PROGS := $(BUILD)/assistd $(BUILD)/assist-cli
+
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBD): $(D_LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBCLI): $(CLI_LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/assistd: $(BUILD)/assistd/main.o $(LIBD) $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
+
+$(BUILD)/assist-cli: $(BUILD)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
+
+TEST_LIBS = $(LIBD) $(LIBCLI) $(LIBCOMMON)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_TEST))
+
+$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
+
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
+
+tests: $(PROGS) $(UNIT_BIN) $(HELPER_BIN) $(FUZZ_BIN)
+
+check: tests
+	sh tests/run.sh $(BUILD) all
+
+check-unit: $(UNIT_BIN) $(FUZZ_BIN)
+	sh tests/run.sh $(BUILD) unit
+
+# libFuzzer builds (clang): one binary per tests/fuzz/fuzz_*.c.
+FUZZ_BUILD := build-fuzz
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined' \
+	  $(FUZZ_BUILD)/libcommon.a
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$n"; \
+	  clang $(WARN) $(DEFS) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(call pc_cflags,$(PKGS_TEST)) -o $(FUZZ_BUILD)/$$n $$f \
+	    $(FUZZ_BUILD)/libcommon.a $(call pc_libs,$(PKGS_D)) || exit 1; done
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all tests check check-unit fuzz install clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,221 @@
+/* ipc: monitor <-> network process messages; see ipc.h. */
+#include "common/ipc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+ipc_init(struct ipc *c, int fd)
+{
+	c->fd = fd;
+	buf_init(&c->in, IPC_MAX_FRAME + 4);
+	buf_init(&c->out, 4 * (size_t)IPC_MAX_FRAME);
+}
+
+void
+ipc_free(struct ipc *c)
+{
+	buf_free(&c->in);
+	buf_free(&c->out);
+}
+
+int
+ipc_send(struct ipc *c, uint8_t type, const void *body, size_t n)
+{
+	int r;
+
+	if (n + 1 > IPC_MAX_FRAME)
+		return BUF_ERR_LIMIT;
+	if ((r = buf_put_u32(&c->out, (uint32_t)(n + 1))) != BUF_OK)
+		return r;
+	if ((r = buf_put_u8(&c->out, type)) != BUF_OK)
+		return r;
+	return buf_put_bytes(&c->out, body, n);
+}
+
+int
+ipc_flush(struct ipc *c)
+{
+	ssize_t w;
+
+	while (buf_avail(&c->out) > 0) {
+		w = write(c->fd, buf_ptr(&c->out), buf_avail(&c->out));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (w <= 0)
+			return -1;
+		(void)buf_consume(&c->out, (size_t)w);
+	}
+	return 0;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+ipc_flush_wait(struct ipc *c, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+	int r;
+
+	while ((r = ipc_flush(c)) == 1) {
+		long long left = end - now_ms();
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return -1;
+	}
+	return r;
+}
+
+int
+ipc_read(struct ipc *c)
+{
+	size_t want = 64 * 1024;
+	uint8_t *p;
+	ssize_t n;
+
+	if (buf_avail(&c->in) + want > c->in.max)
+		want = c->in.max - buf_avail(&c->in);
+	if (want == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if ((p = buf_reserve(&c->in, want)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	do
+		n = read(c->fd, p, want);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		buf_commit(&c->in, (size_t)n);
+	return (int)n;
+}
+
+int
+ipc_next(struct ipc *c, uint8_t *type, struct buf *body)
+{
+	const uint8_t *p = buf_ptr(&c->in);
+	uint32_t len;
+
+	if (buf_avail(&c->in) < 4)
+		return 0;
+	len = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | p[3];
+	if (len == 0 || len > IPC_MAX_FRAME)
+		return -1;
+	if (buf_avail(&c->in) - 4 < len)
+		return 0;
+	*type = p[4];
+	buf_view(body, p + 5, len - 1);
+	/* The view stays valid: consume does not move data; the next
+	 * ipc_read may compact, which the contract forbids using across. */
+	(void)buf_consume(&c->in, 4 + (size_t)len);
+	return 1;
+}
+
+int
+ipc_send_auth_result(struct ipc *c, const struct ipc_auth_result *m)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b, IPC_MAX_FRAME);
+	if ((r = buf_put_u8(&b, m->accepted)) != BUF_OK ||
+	    (r = buf_put_cstring(&b, m->user)) != BUF_OK ||
+	    (r = buf_put_cstring(&b, m->method)) != BUF_OK ||
+	    (r = buf_put_cstring(&b, m->key_type)) != BUF_OK ||
+	    (r = buf_put_cstring(&b, m->key_fp)) != BUF_OK ||
+	    (r = buf_put_cstring(&b, m->reason)) != BUF_OK)
+		goto out;
+	r = ipc_send(c, IPC_AUTH_RESULT, buf_ptr(&b), buf_avail(&b));
+out:
+	buf_free(&b);
+	return r;
+}
+
+void
+ipc_auth_result_free(struct ipc_auth_result *m)
+{
+	free(m->user);
+	free(m->method);
+	free(m->key_type);
+	free(m->key_fp);
+	free(m->reason);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+ipc_decode_auth_result(struct buf *body, struct ipc_auth_result *m)
+{
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = buf_get_u8(body, &m->accepted)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->user)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->method)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->key_type)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->key_fp)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->reason)) != BUF_OK)
+		goto fail;
+	if (m->accepted > 1 || buf_avail(body) != 0) {
+		r = BUF_ERR_FORMAT;
+		goto fail;
+	}
+	return BUF_OK;
+fail:
+	ipc_auth_result_free(m);
+	return r;
+}
+
+int
+ipc_send_str(struct ipc *c, uint8_t type, const char *s)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b, IPC_MAX_STR + 4);
+	if ((r = buf_put_cstring(&b, s)) == BUF_OK)
+		r = ipc_send(c, type, buf_ptr(&b), buf_avail(&b));
+	buf_free(&b);
+	return r;
+}
+
+int
+ipc_decode_str(struct buf *body, char **s)
+{
+	int r;
+
+	*s = NULL;
+	if ((r = buf_get_cstring(body, IPC_MAX_STR, s)) != BUF_OK)
+		return r;
+	if (buf_avail(body) != 0) {
+		free(*s);
+		*s = NULL;
+		return BUF_ERR_FORMAT;
+	}
+	return BUF_OK;
+}
+
+int
+ipc_decode_empty(struct buf *body)
+{
+	return buf_avail(body) == 0 ? BUF_OK : BUF_ERR_FORMAT;
+}

@@ -1,0 +1,30 @@
+/*
+ * log: one-line diagnostics on stderr, "prog: message". Messages that
+ * quote peer-supplied text must pass it through log_sanitize() first.
+ */
+#ifndef ASSIST_LOG_H
+#define ASSIST_LOG_H
+
+#include <stddef.h>
+
+enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_INFO = 1, LOG_LVL_DEBUG = 2 };
+
+/* prefix is copied; e.g. "assistd" or "assistd[net 1234]". */
+void log_init(const char *prefix, enum log_level level);
+void log_set_prefix(const char *prefix);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Copies at most n bytes of untrusted text s into dst (size dstsz, always
+ * NUL-terminated), escaping control characters, backslash and bytes >=
+ * 0x7f as \xNN, and truncating with "..." when it does not fit.
+ * Returns dst.
+ */
+char *log_sanitize(char *dst, size_t dstsz, const char *s, size_t n);
+
+#endif

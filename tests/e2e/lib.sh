@@ -1,0 +1,147 @@
+# Shared helpers for end-to-end tests; sourced by tests/e2e/*.sh.
+# Every test prints "ok - name" or "not ok - name: why". Every process a
+# test starts is recorded and stopped by PID, with bounded time, on exit.
+# Network tests bind to 127.0.0.1 only.
+set -u
+: "${BUILD:?BUILD must name the build directory}"
+: "${TOP:?TOP must name the source tree}"
+ASSISTD="$BUILD/assistd"
+CLI="$BUILD/assist-cli"
+
+T=$(mktemp -d /tmp/assist-e2e.XXXXXX)
+chmod 0755 "$T"
+PIDS=""
+
+# The account assistd runs as in tests: assistd refuses root by design, so
+# as root we drop to nobody with setpriv; otherwise we are that user.
+if [ "$(id -u)" -eq 0 ]; then
+	TEST_USER=nobody
+else
+	TEST_USER=$(id -un)
+fi
+UHOME="$T/user"
+mkdir -p "$UHOME"
+chmod 0700 "$UHOME"
+[ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$UHOME"
+
+# as_user CMD...: runs CMD as the test account with a private home.
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid="$TEST_USER" --regid=nogroup --clear-groups \
+		    env -i PATH=/usr/bin:/bin HOME="$UHOME" \
+		    XDG_CONFIG_HOME="$UHOME/.config" \
+		    XDG_STATE_HOME="$UHOME/.local/state" "$@"
+	else
+		env HOME="$UHOME" XDG_CONFIG_HOME="$UHOME/.config" \
+		    XDG_STATE_HOME="$UHOME/.local/state" "$@"
+	fi
+}
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+
+# check NAME CMD...: ok when CMD succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+
+# bg NAME CMD...: starts CMD in the background, output in $T/NAME.out,
+# its PID recorded for cleanup and left in $LASTPID.
+bg() {
+	name=$1
+	shift
+	"$@" >"$T/$name.out" 2>&1 &
+	LASTPID=$!
+	PIDS="$PIDS $LASTPID"
+}
+
+# stop PID: TERM, then KILL after 3 s.
+stop() {
+	pid=$1
+	kill -TERM "$pid" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 30 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# wait_exit PID SECONDS: waits for PID to end; status in $EXITCODE; 1 on
+# timeout (PID is then stopped).
+wait_exit() {
+	pid=$1 secs=$2 i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $i -ge $((secs * 10)) ]; then
+			stop "$pid"
+			EXITCODE=124
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$pid"
+	EXITCODE=$?
+	return 0
+}
+
+# wait_for FILE REGEX SECONDS: waits until a line of FILE matches.
+wait_for() {
+	file=$1 re=$2 secs=$3 i=0
+	while ! grep -Eq "$re" "$file" 2>/dev/null; do
+		[ $i -ge $((secs * 10)) ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 0
+}
+
+cleanup() {
+	for p in $PIDS; do stop "$p"; done
+	if [ -n "${KEEP:-}" ]; then
+		echo "# kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# keygen NAME [ssh-keygen args...]: an ed25519 key pair $T/NAME, $T/NAME.pub
+keygen() {
+	name=$1
+	shift
+	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$T/$name" "$@" >/dev/null
+}
+
+# start_assistd NAME ARGS...: starts assistd as the test user on
+# 127.0.0.1 port 0, waits for its listening line, sets $PORT and $DPID.
+start_assistd() {
+	name=$1
+	shift
+	bg "$name" as_user "$ASSISTD" --listen 127.0.0.1:0 "$@"
+	DPID=$LASTPID
+	if ! wait_for "$T/$name.out" '^assistd: listening on ' 10; then
+		echo "# assistd did not start:" >&2
+		cat "$T/$name.out" >&2
+		PORT=
+		return 1
+	fi
+	PORT=$(sed -n 's/^assistd: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	    "$T/$name.out" | head -n 1)
+	[ -n "$PORT" ]
+}
+
+# A files the test user can read (keys handed to assistd).
+share() { chmod 0644 "$@"; [ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$@"; true; }
+
+# ssh_c ARGS...: the real OpenSSH client, no user config, test known_hosts.
+ssh_c() {
+	ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
+	    -o UserKnownHostsFile="$T/ssh_known_hosts" -o IdentitiesOnly=yes \
+	    -o ConnectTimeout=10 "$@"
+}
