@@ -1,0 +1,3 @@
+build/common/ipc.o: common/ipc.c common/ipc.h common/buf.h
+common/ipc.h:
+common/buf.h:

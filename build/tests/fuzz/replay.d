@@ -1,0 +1,1 @@
+build/tests/fuzz/replay.o: tests/fuzz/replay.c
