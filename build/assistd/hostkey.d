@@ -1,0 +1,2 @@
+build/assistd/hostkey.o: assistd/hostkey.c assistd/hostkey.h
+assistd/hostkey.h:

@@ -1,0 +1,2 @@
+build/assistd/listen.o: assistd/listen.c assistd/listen.h
+assistd/listen.h:
