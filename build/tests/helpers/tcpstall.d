@@ -1,0 +1,1 @@
+build/tests/helpers/tcpstall.o: tests/helpers/tcpstall.c
