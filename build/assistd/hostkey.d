@@ -1,2 +1,0 @@
-build/assistd/hostkey.o: assistd/hostkey.c assistd/hostkey.h
-assistd/hostkey.h:

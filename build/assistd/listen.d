@@ -1,2 +1,0 @@
-build/assistd/listen.o: assistd/listen.c assistd/listen.h
-assistd/listen.h:

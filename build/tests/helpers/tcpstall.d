@@ -1,1 +1,0 @@
-build/tests/helpers/tcpstall.o: tests/helpers/tcpstall.c
