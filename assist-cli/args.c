@@ -1,0 +1,198 @@
+/* args: assist-cli command line; see args.h. */
+#include "assist-cli/args.h"
+
+#include "common/log.h"
+#include "common/sshconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+args_error(char *err, size_t errsz, const char *what, const char *arg)
+{
+	char safe[128];
+
+	if (arg != NULL)
+		snprintf(err, errsz, "%s: %s", what,
+		    log_sanitize(safe, sizeof(safe), arg, strlen(arg)));
+	else
+		snprintf(err, errsz, "%s", what);
+	return -1;
+}
+
+/* Takes the value of an option: the rest of this word or the next word. */
+static const char *
+args_value(int argc, char *const argv[], int *i, const char *rest)
+{
+	if (*rest != '\0')
+		return rest;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+/* One word of single-letter options, e.g. "-vv" or "-p5922". */
+static int
+args_short(int argc, char *const argv[], int *i, struct cli_args *a,
+	   char *err, size_t errsz)
+{
+	const char *w = argv[*i] + 1;
+
+	for (; *w != '\0'; w++) {
+		const char *v;
+		char opt[3] = { '-', *w, '\0' };
+
+		switch (*w) {
+		case 'v':
+			a->verbose++;
+			continue;
+		case 'G':
+			a->dump_config = true;
+			continue;
+		case 'h':
+			a->help = true;
+			continue;
+		case 'p': case 'i': case 'F': case 'o':
+			break;
+		default:
+			return args_error(err, errsz, "unknown option", opt);
+		}
+		if ((v = args_value(argc, argv, i, w + 1)) == NULL)
+			return args_error(err, errsz, "option needs a value",
+			    opt);
+		switch (*w) {
+		case 'p':
+			if (a->port != -1)
+				return args_error(err, errsz, "-p given twice",
+				    NULL);
+			if ((a->port = sshconfig_parse_port(v)) < 0)
+				return args_error(err, errsz, "bad port", v);
+			break;
+		case 'i':
+			if (a->n_identities == ARGS_MAX_IDENTITIES)
+				return args_error(err, errsz, "too many -i",
+				    NULL);
+			if (*v == '\0')
+				return args_error(err, errsz, "empty -i", NULL);
+			a->identities[a->n_identities++] = v;
+			break;
+		case 'F':
+			if (a->config != NULL)
+				return args_error(err, errsz, "-F given twice",
+				    NULL);
+			a->config = v;
+			break;
+		case 'o':
+			if (a->n_options == ARGS_MAX_OPTIONS)
+				return args_error(err, errsz, "too many -o",
+				    NULL);
+			a->options[a->n_options++] = v;
+			break;
+		}
+		return 0;	/* the value used up the rest of the word */
+	}
+	return 0;
+}
+
+int
+args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
+	   size_t errsz)
+{
+	bool opts_done = false;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	for (i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!opts_done && strcmp(w, "--") == 0) {
+			opts_done = true;
+		} else if (!opts_done && strcmp(w, "--help") == 0) {
+			a->help = true;
+		} else if (!opts_done && strcmp(w, "--version") == 0) {
+			a->version = true;
+		} else if (!opts_done && w[0] == '-' && w[1] == '-') {
+			return args_error(err, errsz, "unknown option", w);
+		} else if (!opts_done && w[0] == '-' && w[1] != '\0') {
+			if (args_short(argc, argv, &i, a, err, errsz) != 0)
+				return -1;
+		} else if (a->dest == NULL) {
+			a->dest = w;
+		} else {
+			return args_error(err, errsz, "unexpected argument "
+			    "(only one destination; no remote command)", w);
+		}
+	}
+	if (a->dest == NULL && !a->help && !a->version)
+		return args_error(err, errsz, "no destination given", NULL);
+	return 0;
+}
+
+void
+args_dest_free(struct cli_dest *d)
+{
+	free(d->user);
+	free(d->host);
+	d->user = d->host = NULL;
+	d->port = -1;
+}
+
+int
+args_parse_dest(const char *s, struct cli_dest *d, char *err, size_t errsz)
+{
+	if (sshconfig_parse_hop(s, &d->user, &d->host, &d->port) != 0) {
+		d->user = d->host = NULL;
+		return args_error(err, errsz, "bad destination (want "
+		    "[user@]host[:port])", s);
+	}
+	if (!args_valid_host(d->host)) {
+		args_dest_free(d);
+		return args_error(err, errsz, "invalid characters in host "
+		    "name", s);
+	}
+	if (d->user != NULL && !args_valid_user(d->user)) {
+		args_dest_free(d);
+		return args_error(err, errsz, "invalid characters in user "
+		    "name", s);
+	}
+	return 0;
+}
+
+static bool
+args_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+bool
+args_valid_host(const char *h)
+{
+	size_t i, n = strlen(h);
+
+	if (n == 0 || n > ARGS_MAX_NAME || h[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!args_alnum(h[i]) && strchr(".-_:", h[i]) == NULL)
+			return false;
+	return true;
+}
+
+bool
+args_valid_user(const char *u)
+{
+	size_t i, n = strlen(u);
+
+	if (n == 0 || n > ARGS_MAX_NAME || u[0] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		if (args_alnum(u[i]) || strchr(".-_@+", u[i]) != NULL)
+			continue;
+		if (u[i] == '$' && i == n - 1)
+			continue;
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,64 @@
+/*
+ * args: assist-cli's command line (options and the destination), parsed
+ * without getopt's global state so that it can be unit-tested. Pure: no
+ * I/O, no allocation except the destination strings.
+ */
+#ifndef ASSIST_CLI_ARGS_H
+#define ASSIST_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARGS_MAX_OPTIONS	64	/* -o given at most this often */
+#define ARGS_MAX_IDENTITIES	16	/* -i given at most this often */
+#define ARGS_MAX_NAME		255	/* user or host name length */
+
+struct cli_args {
+	const char *dest;		/* destination as given */
+	int port;			/* -p, or -1 */
+	const char *identities[ARGS_MAX_IDENTITIES];	/* -i, in order */
+	size_t n_identities;
+	const char *config;		/* -F, or NULL */
+	const char *options[ARGS_MAX_OPTIONS];	/* -o, in order */
+	size_t n_options;
+	int verbose;			/* number of -v */
+	bool help, version, dump_config;
+};
+
+/*
+ * Parses argv[1..argc-1] into a (pointers into argv). Options may come
+ * before or after the destination; "--" ends options. Returns 0, or -1
+ * with a one-line reason in err (a usage error).
+ */
+int args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
+	       size_t errsz);
+
+/* The destination split up; strings are owned (args_dest_free). */
+struct cli_dest {
+	char *user;	/* NULL when not given */
+	char *host;
+	int port;	/* -1 when not given */
+};
+
+/*
+ * Parses "[user@]host[:port]", "[user@][v6addr][:port]", a bare IPv6
+ * address or "ssh://[user@]host[:port]", and validates the names
+ * (args_valid_host / args_valid_user). Returns 0 or -1 with err.
+ */
+int args_parse_dest(const char *s, struct cli_dest *d, char *err,
+		    size_t errsz);
+void args_dest_free(struct cli_dest *d);
+
+/*
+ * Host names that are safe in messages, known_hosts and a shell command:
+ * letters, digits, '.', '-', '_' and ':' (IPv6), not starting with '-',
+ * at most ARGS_MAX_NAME bytes (OpenSSH 9.6 refuses shell metacharacters
+ * in names for the same reason).
+ */
+bool args_valid_host(const char *h);
+
+/* User names: letters, digits, '.', '-', '_', '@', '+' (and a final '$'
+ * for machine accounts), not starting with '-', at most ARGS_MAX_NAME. */
+bool args_valid_user(const char *u);
+
+#endif

@@ -1,0 +1,374 @@
+/* auth: agent and key/certificate authentication; see auth.h. */
+#include "assist-cli/auth.h"
+
+#include "assist-cli/exitcode.h"
+#include "assist-cli/prompt.h"
+#include "common/b64.h"
+#include "common/buf.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define AUTH_CERT_SUFFIX "-cert-v01@openssh.com"
+#define AUTH_AT_OPENSSH "@openssh.com"
+
+/* Outcome of one attempt, beyond libssh's codes. */
+enum auth_step {
+	AUTH_STEP_NEXT = 0,	/* denied or unusable: try the next key */
+	AUTH_STEP_DONE,		/* authenticated */
+	AUTH_STEP_FAIL,		/* stop: err is set */
+};
+
+/* One identity being tried. */
+struct auth_id {
+	const char *path;
+	bool given;		/* named by -i or IdentityFile */
+	ssh_key pub;
+	char pass[PROMPT_MAX_ANSWER];	/* cached passphrase, wiped after */
+	bool have_pass;
+	bool unloadable;	/* private half cannot be loaded: skip */
+};
+
+struct auth_ctx {
+	ssh_session ss;
+	const struct cli_settings *s;
+	char tried[AUTH_MAX_TRIED];
+	char *err;
+	size_t errsz;
+};
+
+static void
+auth_note(struct auth_ctx *c, const char *what)
+{
+	size_t n = strlen(c->tried);
+
+	snprintf(c->tried + n, sizeof(c->tried) - n, "%s%s", n ? ", " : "",
+	    what);
+}
+
+/* Base64 export of a key, decoded: the SSH wire blob. */
+static uint8_t *
+auth_blob(ssh_key k, size_t *len)
+{
+	char *b64 = NULL;
+	uint8_t *blob = NULL;
+
+	if (ssh_pki_export_pubkey_base64(k, &b64) == SSH_OK)
+		blob = b64_decode(b64, strlen(b64), AUTH_MAX_BLOB, len);
+	ssh_string_free_char(b64);
+	return blob;
+}
+
+int
+auth_cert_matches(const uint8_t *cert, size_t cert_len, const uint8_t *key,
+		  size_t key_len)
+{
+	struct buf c, k;
+	const uint8_t *ctype, *ktype, *nonce;
+	size_t ctype_len, ktype_len, nonce_len, base, rest;
+	char want[128];
+
+	buf_view(&k, key, key_len);
+	buf_view(&c, cert, cert_len);
+	if (buf_get_string_view(&k, 64, &ktype, &ktype_len) != BUF_OK ||
+	    buf_get_string_view(&c, 128, &ctype, &ctype_len) != BUF_OK ||
+	    buf_get_string_view(&c, 256, &nonce, &nonce_len) != BUF_OK)
+		return 0;
+	/* "sk-ssh-ed25519@openssh.com" certifies as
+	 * "sk-ssh-ed25519-cert-v01@openssh.com". */
+	base = ktype_len;
+	if (base > strlen(AUTH_AT_OPENSSH) && memcmp(ktype + base -
+	    strlen(AUTH_AT_OPENSSH), AUTH_AT_OPENSSH,
+	    strlen(AUTH_AT_OPENSSH)) == 0)
+		base -= strlen(AUTH_AT_OPENSSH);
+	if (base + strlen(AUTH_CERT_SUFFIX) >= sizeof(want))
+		return 0;
+	memcpy(want, ktype, base);
+	memcpy(want + base, AUTH_CERT_SUFFIX, strlen(AUTH_CERT_SUFFIX) + 1);
+	if (ctype_len != strlen(want) || memcmp(ctype, want, ctype_len) != 0)
+		return 0;
+	/* The key's public fields follow the nonce, byte for byte. */
+	rest = buf_avail(&k);
+	if (rest == 0 || buf_avail(&c) <= rest ||
+	    memcmp(buf_ptr(&c), buf_ptr(&k), rest) != 0)
+		return 0;
+	return 1;
+}
+
+/* libssh asks this when a key is encrypted; we only record that. */
+static int
+auth_no_pass(const char *prompt, char *buf, size_t len, int echo,
+	     int verify, void *userdata)
+{
+	*(bool *)userdata = true;
+	return -1;
+}
+
+/* Loads the private key, asking for its passphrase on /dev/tty when it
+ * is encrypted (at most AUTH_PASSPHRASE_TRIES times, cached after). */
+static ssh_key
+auth_private(struct auth_ctx *c, struct auth_id *id)
+{
+	char q[512], safe[256];
+	ssh_key key = NULL;
+	bool encrypted = false;
+	int i;
+
+	if (id->unloadable)
+		return NULL;
+	if (id->have_pass) {
+		if (ssh_pki_import_privkey_file(id->path, id->pass, NULL, NULL,
+		    &key) == SSH_OK)
+			return key;
+		id->unloadable = true;
+		return NULL;
+	}
+	if (ssh_pki_import_privkey_file(id->path, NULL, auth_no_pass,
+	    &encrypted, &key) == SSH_OK)
+		return key;
+	log_sanitize(safe, sizeof(safe), id->path, strlen(id->path));
+	id->unloadable = true;
+	if (!encrypted) {
+		log_info("cannot load identity %s (unsupported or damaged "
+		    "key file)", safe);
+		return NULL;
+	}
+	if (c->s->batch_mode) {
+		log_info("identity %s is encrypted and BatchMode forbids "
+		    "asking for its passphrase", safe);
+		return NULL;
+	}
+	snprintf(q, sizeof(q), "Enter passphrase for key '%s': ", safe);
+	for (i = 0; i < AUTH_PASSPHRASE_TRIES; i++) {
+		int r = prompt_read(q, id->pass, sizeof(id->pass), false);
+
+		if (r != PROMPT_OK || id->pass[0] == '\0')
+			break;	/* no terminal, EOF or empty: skip the key */
+		if (ssh_pki_import_privkey_file(id->path, id->pass, NULL,
+		    NULL, &key) == SSH_OK) {
+			id->have_pass = true;
+			id->unloadable = false;
+			return key;
+		}
+		fprintf(stderr, "Bad passphrase, try again for %s\n", safe);
+	}
+	explicit_bzero(id->pass, sizeof(id->pass));
+	return NULL;
+}
+
+/* Maps a failed libssh call to a step: denied → next, else fail. */
+static enum auth_step
+auth_result(struct auth_ctx *c, int r, const char *what)
+{
+	switch (r) {
+	case SSH_AUTH_SUCCESS:
+		return AUTH_STEP_DONE;
+	case SSH_AUTH_DENIED:
+		return AUTH_STEP_NEXT;
+	case SSH_AUTH_PARTIAL:
+		snprintf(c->err, c->errsz, "the server accepted %s but wants "
+		    "a further authentication step, which this version does "
+		    "not support", what);
+		return AUTH_STEP_FAIL;
+	case SSH_AUTH_AGAIN:
+		snprintf(c->err, c->errsz, "authentication timed out after "
+		    "%ld s (%s)", c->s->timeout, what);
+		return AUTH_STEP_FAIL;
+	default:
+		snprintf(c->err, c->errsz, "authentication failed (%s): %s",
+		    what, ssh_get_error(c->ss));
+		return AUTH_STEP_FAIL;
+	}
+}
+
+/* Offers pub (plain key or certificate); when the server would take it,
+ * signs with the private key (+ certificate). */
+static enum auth_step
+auth_offer(struct auth_ctx *c, struct auth_id *id, ssh_key cert,
+	   const char *what)
+{
+	ssh_key offer = cert ? cert : id->pub, priv;
+	enum auth_step st;
+	int r;
+
+	auth_note(c, what);
+	r = ssh_userauth_try_publickey(c->ss, NULL, offer);
+	if (r != SSH_AUTH_SUCCESS)
+		return auth_result(c, r, what);
+	if ((priv = auth_private(c, id)) == NULL)
+		return AUTH_STEP_NEXT;
+	if (cert != NULL && ssh_pki_copy_cert_to_privkey(cert, priv) !=
+	    SSH_OK) {
+		ssh_key_free(priv);
+		log_info("cannot attach the certificate for %s", what);
+		return AUTH_STEP_NEXT;
+	}
+	r = ssh_userauth_publickey(c->ss, NULL, priv);
+	ssh_key_free(priv);
+	st = auth_result(c, r, what);
+	if (st == AUTH_STEP_DONE)
+		log_debug("authenticated with %s", what);
+	return st;
+}
+
+/* Imports a certificate file and checks it certifies id's key. */
+static ssh_key
+auth_cert_for(struct auth_id *id, const char *path, bool warn)
+{
+	ssh_key cert = NULL;
+	uint8_t *cb = NULL, *kb = NULL;
+	size_t cl = 0, kl = 0;
+	char safe[256];
+	int ok;
+
+	log_sanitize(safe, sizeof(safe), path, strlen(path));
+	if (ssh_pki_import_cert_file(path, &cert) != SSH_OK) {
+		if (warn)
+			log_info("cannot load certificate %s", safe);
+		return NULL;
+	}
+	cb = auth_blob(cert, &cl);
+	kb = auth_blob(id->pub, &kl);
+	ok = cb != NULL && kb != NULL && auth_cert_matches(cb, cl, kb, kl);
+	free(cb);
+	free(kb);
+	if (!ok) {
+		if (warn)
+			log_info("certificate %s does not certify key %s; "
+			    "not used", safe, id->path);
+		ssh_key_free(cert);
+		return NULL;
+	}
+	return cert;
+}
+
+/* The identity's public key: KEY.pub, else from the private key. */
+static int
+auth_load_pub(struct auth_ctx *c, struct auth_id *id)
+{
+	char pubpath[SSHCONFIG_MAX_PATH + 8];
+	ssh_key priv;
+
+	snprintf(pubpath, sizeof(pubpath), "%s.pub", id->path);
+	if (access(pubpath, F_OK) == 0 &&
+	    ssh_pki_import_pubkey_file(pubpath, &id->pub) == SSH_OK)
+		return 0;
+	id->pub = NULL;
+	if ((priv = auth_private(c, id)) == NULL)
+		return -1;
+	if (ssh_pki_export_privkey_to_pubkey(priv, &id->pub) != SSH_OK)
+		id->pub = NULL;
+	ssh_key_free(priv);
+	return id->pub ? 0 : -1;
+}
+
+/* true when the file is usable: present, and not readable by others
+ * (ssh ignores such keys with its "UNPROTECTED PRIVATE KEY FILE"). */
+static bool
+auth_file_ok(const struct auth_id *id)
+{
+	char safe[256];
+	struct stat st;
+
+	log_sanitize(safe, sizeof(safe), id->path, strlen(id->path));
+	if (stat(id->path, &st) != 0) {
+		if (id->given)
+			log_info("identity file %s not accessible: %s", safe,
+			    strerror(errno));
+		return false;
+	}
+	if (st.st_uid == getuid() && (st.st_mode & 077) != 0) {
+		log_info("UNPROTECTED PRIVATE KEY FILE: permissions %04o for "
+		    "%s are too open; key ignored",
+		    (unsigned)(st.st_mode & 07777), safe);
+		return false;
+	}
+	return true;
+}
+
+/* Certificates first (KEY-cert.pub, then matching CertificateFiles),
+ * then the plain key. */
+static enum auth_step
+auth_identity(struct auth_ctx *c, struct auth_id *id)
+{
+	char certpath[SSHCONFIG_MAX_PATH + 16], what[SSHCONFIG_MAX_PATH + 32];
+	enum auth_step st = AUTH_STEP_NEXT;
+	size_t i;
+
+	if (!auth_file_ok(id) || auth_load_pub(c, id) != 0)
+		return AUTH_STEP_NEXT;
+	snprintf(certpath, sizeof(certpath), "%s-cert.pub", id->path);
+	for (i = 0; st == AUTH_STEP_NEXT && i <= c->s->n_certs; i++) {
+		const char *cp = i == 0 ? certpath : c->s->certs[i - 1];
+		ssh_key cert;
+
+		if (i == 0 && access(cp, F_OK) != 0)
+			continue;
+		if ((cert = auth_cert_for(id, cp, i == 0)) == NULL)
+			continue;
+		snprintf(what, sizeof(what), "%s with certificate %s",
+		    id->path, cp);
+		st = auth_offer(c, id, cert, what);
+		ssh_key_free(cert);
+	}
+	if (st == AUTH_STEP_NEXT)
+		st = auth_offer(c, id, NULL, id->path);
+	return st;
+}
+
+static enum auth_step
+auth_agent(struct auth_ctx *c)
+{
+	int r;
+
+	auth_note(c, "agent");
+	log_debug("trying the keys of the agent at %s", c->s->agent_sock);
+	r = ssh_userauth_agent(c->ss, NULL);
+	if (r == SSH_AUTH_ERROR &&
+	    (ssh_get_status(c->ss) & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0) {
+		/* An unreachable agent is not the server saying no. */
+		log_info("agent at %s not usable: %s", c->s->agent_sock,
+		    ssh_get_error(c->ss));
+		return AUTH_STEP_NEXT;
+	}
+	return auth_result(c, r, "agent keys");
+}
+
+int
+auth_run(ssh_session ss, const struct cli_settings *s, char *err,
+	 size_t errsz)
+{
+	struct auth_ctx c = { .ss = ss, .s = s, .err = err, .errsz = errsz };
+	enum auth_step st = AUTH_STEP_NEXT;
+	size_t i;
+
+	if (!s->identities_only && s->agent_sock != NULL)
+		st = auth_agent(&c);
+	for (i = 0; st == AUTH_STEP_NEXT && i < s->n_identities; i++) {
+		struct auth_id id;
+
+		memset(&id, 0, sizeof(id));
+		id.path = s->identities[i];
+		id.given = s->identity_given[i];
+		st = auth_identity(&c, &id);
+		ssh_key_free(id.pub);
+		explicit_bzero(id.pass, sizeof(id.pass));
+	}
+	if (st == AUTH_STEP_DONE)
+		return CLI_EXIT_OK;
+	if (st == AUTH_STEP_NEXT) {
+		char safe[AUTH_MAX_TRIED];
+
+		snprintf(err, errsz, "authentication refused for %s@%s "
+		    "(publickey; tried: %s)", s->user, s->kh_name,
+		    c.tried[0] ? log_sanitize(safe, sizeof(safe), c.tried,
+		    strlen(c.tried)) : "no usable key");
+	}
+	return CLI_EXIT_AUTH;
+}

@@ -1,0 +1,43 @@
+/*
+ * auth: publickey authentication only, in ssh's order: the agent
+ * (SSH_AUTH_SOCK or IdentityAgent) unless IdentitiesOnly, then each
+ * identity file: first with its certificate (KEY-cert.pub, or a
+ * CertificateFile whose key is this one), then the plain key. Each key is
+ * offered (ssh_userauth_try_publickey) before its private half is loaded,
+ * so a passphrase is asked only for a key the server would take.
+ *
+ * libssh 0.10.6 never uses certificates in ssh_userauth_publickey_auto()
+ * and does not check that a certificate belongs to the key it is copied
+ * onto (a mismatch makes the server drop the signature without a reply:
+ * research §1), so we pair and check them ourselves.
+ */
+#ifndef ASSIST_CLI_AUTH_H
+#define ASSIST_CLI_AUTH_H
+
+#include "assist-cli/settings.h"
+
+#include <libssh/libssh.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUTH_PASSPHRASE_TRIES	3	/* as ssh's NumberOfPasswordPrompts */
+#define AUTH_MAX_BLOB		16384	/* key or certificate blob */
+#define AUTH_MAX_TRIED		512	/* bytes of "what was tried" text */
+
+/*
+ * Authenticates the connected, host-verified session. Returns CLI_EXIT_OK,
+ * CLI_EXIT_AUTH (nothing accepted, or the server wants a further step we
+ * do not support yet) or CLI_EXIT_OTHER, with a one-line err.
+ */
+int auth_run(ssh_session ss, const struct cli_settings *s, char *err,
+	     size_t errsz);
+
+/*
+ * 1 if the OpenSSH certificate blob cert certifies the plain public key
+ * blob key (same key type and the same public key fields, by
+ * PROTOCOL.certkeys), 0 if not or if either blob is malformed.
+ */
+int auth_cert_matches(const uint8_t *cert, size_t cert_len,
+		      const uint8_t *key, size_t key_len);
+
+#endif

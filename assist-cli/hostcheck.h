@@ -1,0 +1,32 @@
+/*
+ * hostcheck: verifies the server's host key against OpenSSH known_hosts
+ * files ourselves (common/knownhosts.h), because libssh 0.10.6 treats a
+ * key marked @revoked as known. Behaviour follows ssh: known key → go on;
+ * revoked or changed → refuse loudly (the warning block ssh prints) and
+ * never override; unknown → StrictHostKeyChecking decides: yes refuses,
+ * ask shows the SHA256 fingerprint and asks on /dev/tty, accept-new and
+ * no add the key — but never silently: a warning names the fingerprint,
+ * the file it was added to and where the setting came from.
+ */
+#ifndef ASSIST_CLI_HOSTCHECK_H
+#define ASSIST_CLI_HOSTCHECK_H
+
+#include "assist-cli/settings.h"
+
+#include <libssh/libssh.h>
+#include <stddef.h>
+
+#define HOSTCHECK_MAX_TRIES 10	/* unclear answers before giving up */
+
+/*
+ * Checks the connected session's host key. Returns CLI_EXIT_OK, or
+ * CLI_EXIT_HOSTKEY_{UNKNOWN,CHANGED,REVOKED}, CLI_EXIT_CONFIG (a
+ * known_hosts file unusable) or CLI_EXIT_OTHER with a one-line err.
+ */
+int hostcheck_verify(ssh_session ss, const struct cli_settings *s,
+		     char *err, size_t errsz);
+
+/* "ED25519" for "ssh-ed25519" etc., as ssh names key types to people. */
+const char *hostcheck_type_label(const char *keytype);
+
+#endif

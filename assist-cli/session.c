@@ -1,0 +1,110 @@
+/* session: subsystem "rfb" and its greeting; see session.h. */
+#include "assist-cli/session.h"
+
+#include "assist-cli/exitcode.h"
+#include "common/log.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static long
+session_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads exactly n bytes before the deadline. 0, or -1 with err set. */
+static int
+session_read_exact(ssh_channel ch, char *buf, size_t n, long timeout_s,
+		   char *err, size_t errsz)
+{
+	long deadline = session_now_ms() + timeout_s * 1000;
+	size_t got = 0;
+
+	while (got < n) {
+		long left = deadline - session_now_ms();
+		int r;
+
+		if (left <= 0) {
+			snprintf(err, errsz, "no RFB greeting within %ld s "
+			    "(%zu of %zu bytes)", timeout_s, got, n);
+			return -1;
+		}
+		r = ssh_channel_read_timeout(ch, buf + got, (uint32_t)(n - got),
+		    0, (int)(left > 1000 ? 1000 : left));
+		if (r == SSH_ERROR) {
+			snprintf(err, errsz, "reading the RFB greeting failed");
+			return -1;
+		}
+		if (r == 0 && (ssh_channel_is_eof(ch) ||
+		    ssh_channel_is_closed(ch))) {
+			snprintf(err, errsz, "the server closed the channel "
+			    "before the RFB greeting (%zu of %zu bytes)", got,
+			    n);
+			return -1;
+		}
+		got += (size_t)(r > 0 ? r : 0);
+	}
+	return 0;
+}
+
+static void
+session_close(ssh_channel ch)
+{
+	if (ssh_channel_is_open(ch)) {
+		ssh_channel_send_eof(ch);
+		ssh_channel_close(ch);
+	}
+	ssh_channel_free(ch);
+}
+
+int
+session_run(ssh_session ss, const struct cli_settings *s, char *err,
+	    size_t errsz)
+{
+	char greet[SESSION_GREETING_LEN + 1], safe[64];
+	ssh_channel ch = ssh_channel_new(ss);
+
+	if (ch == NULL) {
+		snprintf(err, errsz, "cannot create a channel: %s",
+		    ssh_get_error(ss));
+		return CLI_EXIT_SESSION;
+	}
+	if (ssh_channel_open_session(ch) != SSH_OK) {
+		snprintf(err, errsz, "the server refused the session channel: "
+		    "%s", ssh_get_error(ss));
+		ssh_channel_free(ch);
+		return CLI_EXIT_SESSION;
+	}
+	if (ssh_channel_request_subsystem(ch, SESSION_SUBSYSTEM) != SSH_OK) {
+		snprintf(err, errsz, "the server refused subsystem \"%s\"",
+		    SESSION_SUBSYSTEM);
+		session_close(ch);
+		return CLI_EXIT_SESSION;
+	}
+	if (session_read_exact(ch, greet, SESSION_GREETING_LEN, s->timeout,
+	    err, errsz) != 0) {
+		session_close(ch);
+		return CLI_EXIT_SESSION;
+	}
+	greet[SESSION_GREETING_LEN] = '\0';
+	if (memcmp(greet, SESSION_GREETING, SESSION_GREETING_LEN) != 0) {
+		snprintf(err, errsz, "unexpected greeting \"%s\" (want "
+		    "RFB 003.008)", log_sanitize(safe, sizeof(safe), greet,
+		    SESSION_GREETING_LEN));
+		session_close(ch);
+		return CLI_EXIT_SESSION;
+	}
+	printf("assist-cli: connected to %s@%s%s%s:%d (RFB 003.008); the "
+	    "screen viewer arrives in a later version\n", s->user,
+	    strchr(s->hostname, ':') ? "[" : "", s->hostname,
+	    strchr(s->hostname, ':') ? "]" : "", s->port);
+	fflush(stdout);
+	session_close(ch);
+	return CLI_EXIT_OK;
+}
