@@ -36,14 +36,16 @@ connect_opt(ssh_session ss, enum ssh_options_e opt, const void *v,
 	return -1;
 }
 
+/* -v is ours alone; -vv adds libssh's warnings, -vvv its protocol log,
+ * -vvvv its packet log. */
 static int
 connect_log_level(int verbose)
 {
-	if (verbose >= 3)
+	if (verbose >= 4)
 		return SSH_LOG_PACKET;
-	if (verbose == 2)
+	if (verbose == 3)
 		return SSH_LOG_PROTOCOL;
-	return verbose == 1 ? SSH_LOG_WARNING : SSH_LOG_NOLOG;
+	return verbose == 2 ? SSH_LOG_WARNING : SSH_LOG_NOLOG;
 }
 
 /* Options that make libssh use nothing but what we give it. */

@@ -41,7 +41,7 @@ main_usage(FILE *f)
 	    "StrictHostKeyChecking=yes;\n"
 	    "                  may be repeated; the first value given wins\n"
 	    "  -G              print the resolved configuration and exit\n"
-	    "  -v              more messages (-vv, -vvv: libssh's too)\n"
+	    "  -v              more messages (-vv to -vvvv: libssh's too)\n"
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
 	    "See assist-cli(1) for the exit statuses.\n",

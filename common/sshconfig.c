@@ -816,6 +816,8 @@ sc_host(struct sc_parse *p, char **av, int ac)
 		const char *pat = av[i];
 		bool neg = pat[0] == '!';
 
+		if (*pat == '\0')
+			return sc_error(p, "keyword host empty argument");
 		if (neg)
 			pat++;
 		if (match_pattern(p->ctx->host, pat)) {
