@@ -61,35 +61,22 @@ args_short(int argc, char *const argv[], int *i, struct cli_args *a,
 		if ((v = args_value(argc, argv, i, w + 1)) == NULL)
 			return args_error(err, errsz, "option needs a value",
 			    opt);
-		switch (*w) {
-		case 'p':
-			if (a->port != -1)
-				return args_error(err, errsz, "-p given twice",
-				    NULL);
-			if ((a->port = sshconfig_parse_port(v)) < 0)
-				return args_error(err, errsz, "bad port", v);
-			break;
-		case 'i':
-			if (a->n_identities == ARGS_MAX_IDENTITIES)
-				return args_error(err, errsz, "too many -i",
-				    NULL);
-			if (*v == '\0')
-				return args_error(err, errsz, "empty -i", NULL);
-			a->identities[a->n_identities++] = v;
-			break;
-		case 'F':
+		if (*w == 'F') {
 			if (a->config != NULL)
 				return args_error(err, errsz, "-F given twice",
 				    NULL);
 			a->config = v;
-			break;
-		case 'o':
-			if (a->n_options == ARGS_MAX_OPTIONS)
-				return args_error(err, errsz, "too many -o",
-				    NULL);
-			a->options[a->n_options++] = v;
-			break;
+			return 0;
 		}
+		if (a->n_items == ARGS_MAX_ITEMS)
+			return args_error(err, errsz, "too many options", opt);
+		if (*w == 'p' && sshconfig_parse_port(v) < 0)
+			return args_error(err, errsz, "bad port", v);
+		if (*w == 'i' && *v == '\0')
+			return args_error(err, errsz, "empty -i", NULL);
+		a->items[a->n_items].kind = *w == 'p' ? ARGS_PORT :
+		    *w == 'i' ? ARGS_IDENTITY : ARGS_OPTION;
+		a->items[a->n_items++].value = v;
 		return 0;	/* the value used up the rest of the word */
 	}
 	return 0;
@@ -103,7 +90,6 @@ args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 	int i;
 
 	memset(a, 0, sizeof(*a));
-	a->port = -1;
 	for (i = 1; i < argc; i++) {
 		const char *w = argv[i];
 
@@ -120,6 +106,7 @@ args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 				return -1;
 		} else if (a->dest == NULL) {
 			a->dest = w;
+			a->dest_pos = a->n_items;
 		} else {
 			return args_error(err, errsz, "unexpected argument "
 			    "(only one destination; no remote command)", w);

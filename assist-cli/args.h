@@ -9,18 +9,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ARGS_MAX_OPTIONS	64	/* -o given at most this often */
-#define ARGS_MAX_IDENTITIES	16	/* -i given at most this often */
-#define ARGS_MAX_NAME		255	/* user or host name length */
+#define ARGS_MAX_ITEMS	128	/* -o, -p and -i together */
+#define ARGS_MAX_NAME	255	/* user or host name length */
+
+/* -o, -p and -i are kept in command-line order: as in ssh, the first
+ * value obtained wins, and the destination's user@ and :port count at
+ * the position of the destination. */
+enum args_kind {
+	ARGS_OPTION,		/* -o "Keyword=value" */
+	ARGS_PORT,		/* -p PORT (already checked) */
+	ARGS_IDENTITY,		/* -i FILE */
+};
+
+struct args_item {
+	enum args_kind kind;
+	const char *value;
+};
 
 struct cli_args {
 	const char *dest;		/* destination as given */
-	int port;			/* -p, or -1 */
-	const char *identities[ARGS_MAX_IDENTITIES];	/* -i, in order */
-	size_t n_identities;
+	size_t dest_pos;		/* items before the destination */
+	struct args_item items[ARGS_MAX_ITEMS];
+	size_t n_items;
 	const char *config;		/* -F, or NULL */
-	const char *options[ARGS_MAX_OPTIONS];	/* -o, in order */
-	size_t n_options;
 	int verbose;			/* number of -v */
 	bool help, version, dump_config;
 };

@@ -198,6 +198,7 @@ auth_offer(struct auth_ctx *c, struct auth_id *id, ssh_key cert,
 	int r;
 
 	auth_note(c, what);
+	log_debug("offering %s", what);
 	r = ssh_userauth_try_publickey(c->ss, NULL, offer);
 	if (r != SSH_AUTH_SUCCESS)
 		return auth_result(c, r, what);

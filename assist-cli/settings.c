@@ -300,7 +300,8 @@ settings_read_config(struct settings_work *w)
 	    false, w->err, w->errsz);
 }
 
-/* Command line: destination, -p, -i, -o; CLI_EXIT_OK or _USAGE. */
+/* Command line in order (-o, -p, -i, and the destination where it
+ * stands); CLI_EXIT_OK or _USAGE. */
 static int
 settings_cmdline(struct settings_work *w)
 {
@@ -310,26 +311,39 @@ settings_cmdline(struct settings_work *w)
 		.home = w->env->home,
 		.uid = w->env->uid,
 	};
+	const struct cli_args *a = w->a;
 	size_t i;
 
-	if (args_parse_dest(w->a->dest, &w->d, w->err, w->errsz) != 0)
+	if (args_parse_dest(a->dest, &w->d, w->err, w->errsz) != 0)
 		return CLI_EXIT_USAGE;
 	ctx.host = w->d.host;
-	if (w->a->port != -1 && w->d.port != -1 && w->a->port != w->d.port) {
-		snprintf(w->err, w->errsz, "two different ports given (-p %d "
-		    "and :%d)", w->a->port, w->d.port);
+	for (i = 0; i <= a->n_items; i++) {
+		const struct args_item *it = &a->items[i];
+
+		if (i == a->dest_pos) {
+			if (w->d.user != NULL && w->c.user == NULL &&
+			    (w->c.user = strdup(w->d.user)) == NULL)
+				return CLI_EXIT_OTHER;
+			if (w->c.port == -1)
+				w->c.port = w->d.port;
+		}
+		if (i == a->n_items)
+			break;
+		if (it->kind == ARGS_PORT && w->c.port == -1)
+			w->c.port = sshconfig_parse_port(it->value);
+		if (it->kind == ARGS_IDENTITY &&
+		    sshconfig_add_identity(&w->c, it->value) != 0)
+			return CLI_EXIT_OTHER;
+		if (it->kind == ARGS_OPTION && sshconfig_apply_option(&w->c,
+		    &ctx, it->value, w->err, w->errsz) != 0)
+			return CLI_EXIT_USAGE;
+	}
+	/* ssh has no host:port; ours must not be silently overridden. */
+	if (w->d.port != -1 && w->c.port != w->d.port) {
+		snprintf(w->err, w->errsz, "two different ports given (%d and "
+		    ":%d in the destination)", w->c.port, w->d.port);
 		return CLI_EXIT_USAGE;
 	}
-	if (w->d.user != NULL && (w->c.user = strdup(w->d.user)) == NULL)
-		return CLI_EXIT_OTHER;
-	w->c.port = w->a->port != -1 ? w->a->port : w->d.port;
-	for (i = 0; i < w->a->n_identities; i++)
-		if (sshconfig_add_identity(&w->c, w->a->identities[i]) != 0)
-			return CLI_EXIT_OTHER;
-	for (i = 0; i < w->a->n_options; i++)
-		if (sshconfig_apply_option(&w->c, &ctx, w->a->options[i],
-		    w->err, w->errsz) != 0)
-			return CLI_EXIT_USAGE;
 	return CLI_EXIT_OK;
 }
 

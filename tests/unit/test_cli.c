@@ -44,13 +44,16 @@ test_args(void **state)
 	    "-i", "k1", "-ik2", "-F", "cfg", "-o", "User=x", "-oPort=1",
 	    "bob@h", "-v", NULL }), 0);
 	assert_int_equal(a.verbose, 3);
-	assert_int_equal(a.port, 5922);
-	assert_int_equal(a.n_identities, 2);
-	assert_string_equal(a.identities[1], "k2");
+	assert_int_equal(a.n_items, 5);
+	assert_int_equal(a.items[0].kind, ARGS_PORT);
+	assert_string_equal(a.items[0].value, "5922");
+	assert_int_equal(a.items[2].kind, ARGS_IDENTITY);
+	assert_string_equal(a.items[2].value, "k2");
+	assert_int_equal(a.items[4].kind, ARGS_OPTION);
+	assert_string_equal(a.items[4].value, "Port=1");
 	assert_string_equal(a.config, "cfg");
-	assert_int_equal(a.n_options, 2);
-	assert_string_equal(a.options[1], "Port=1");
 	assert_string_equal(a.dest, "bob@h");
+	assert_int_equal(a.dest_pos, 5);
 	assert_int_equal(argv_parse(&a, (const char *[]){ "--", "-h", NULL }),
 	    0);
 	assert_string_equal(a.dest, "-h");
@@ -75,7 +78,6 @@ test_args_bad(void **state)
 		(const char *[]){ "h", "-p", NULL },
 		(const char *[]){ "-p", "0", "h", NULL },
 		(const char *[]){ "-p", "70000", "h", NULL },
-		(const char *[]){ "-p", "1", "-p", "2", "h", NULL },
 		(const char *[]){ "-F", "a", "-F", "b", "h", NULL },
 		(const char *[]){ "-i", "", "h", NULL },
 		(const char *[]){ "h", "ls", NULL },
@@ -249,10 +251,10 @@ test_settings(void **state)
 	assert_string_equal(s.kh_name, "[real.example]:2");
 	settings_free(&s);
 
-	/* Command line first: user@, -p, -o; -i before IdentityFile. */
+	/* Command line first, in order (as ssh): -p, -o, -i, user@. */
 	assert_int_equal(resolve(&fx, (const char *[]){ "-p", "7", "-o",
-	    "User=ignored", "-o", "StrictHostKeyChecking=yes", "-i", "/k",
-	    "bob@alias", NULL }, &s), CLI_EXIT_OK);
+	    "StrictHostKeyChecking=yes", "-i", "/k", "bob@alias", "-o",
+	    "User=ignored", "-p", "8", NULL }, &s), CLI_EXIT_OK);
 	assert_string_equal(s.user, "bob");
 	assert_int_equal(s.port, 7);
 	assert_int_equal(s.strict, SSHCONFIG_STRICT_YES);
@@ -275,8 +277,20 @@ test_settings(void **state)
 	assert_null(s.proxy_command);
 	settings_free(&s);
 
+	assert_int_equal(resolve(&fx, (const char *[]){ "-o", "User=first",
+	    "bob@alias", NULL }, &s), CLI_EXIT_OK);
+	assert_string_equal(s.user, "first");
+	settings_free(&s);
+
 	/* Errors: usage for the command line, config for the files. */
 	assert_int_equal(resolve(&fx, (const char *[]){ "-p", "1", "h:2",
+	    NULL }, &s), CLI_EXIT_USAGE);
+	settings_free(&s);
+	assert_int_equal(resolve(&fx, (const char *[]){ "h:2", "-o", "Port=1",
+	    NULL }, &s), CLI_EXIT_OK);	/* :2 came first */
+	assert_int_equal(s.port, 2);
+	settings_free(&s);
+	assert_int_equal(resolve(&fx, (const char *[]){ "-o", "Port=1", "h:2",
 	    NULL }, &s), CLI_EXIT_USAGE);
 	settings_free(&s);
 	assert_int_equal(resolve(&fx, (const char *[]){ "-o", "Bogus=1", "h",
