@@ -41,14 +41,15 @@ session_read_exact(ssh_channel ch, char *buf, size_t n, long timeout_s,
 			snprintf(err, errsz, "reading the RFB greeting failed");
 			return -1;
 		}
-		if (r == 0 && (ssh_channel_is_eof(ch) ||
-		    ssh_channel_is_closed(ch))) {
+		if (r == SSH_EOF || (r <= 0 && r != SSH_AGAIN &&
+		    (ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch)))) {
 			snprintf(err, errsz, "the server closed the channel "
 			    "before the RFB greeting (%zu of %zu bytes)", got,
 			    n);
 			return -1;
 		}
-		got += (size_t)(r > 0 ? r : 0);
+		if (r > 0)
+			got += (size_t)r;
 	}
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#define SETTINGS_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Default identities, in the order tried (assistd prefers Ed25519;
  * libssh 0.10.6 cannot load sk keys from files, so none are listed). */
 static const char *const settings_default_ids[] = {
@@ -420,7 +422,8 @@ settings_files(struct settings_work *w)
 		    ids->v, ids->n, &s->identities, &s->n_identities) != 0)
 			return -1;
 	} else if (settings_paths(w, "IdentityFile", settings_default_ids,
-	    3, &s->identities, &s->n_identities) != 0) {
+	    SETTINGS_NELEM(settings_default_ids), &s->identities,
+	    &s->n_identities) != 0) {
 		return -1;
 	}
 	s->identity_given = calloc(s->n_identities ? s->n_identities : 1,
@@ -438,14 +441,17 @@ settings_files(struct settings_work *w)
 	    w->c.user_known_hosts.v, w->c.user_known_hosts.n, &s->user_kh,
 	    &s->n_user_kh) :
 	    settings_paths(w, "UserKnownHostsFile", settings_default_user_kh,
-	    2, &s->user_kh, &s->n_user_kh))
+	    SETTINGS_NELEM(settings_default_user_kh), &s->user_kh,
+	    &s->n_user_kh))
 		return -1;
 	if (w->c.global_known_hosts.set ?
 	    settings_paths(w, "GlobalKnownHostsFile", (const char *const *)
 	    w->c.global_known_hosts.v, w->c.global_known_hosts.n,
 	    &s->global_kh, &s->n_global_kh) :
 	    settings_paths(w, "GlobalKnownHostsFile",
-	    settings_default_global_kh, 2, &s->global_kh, &s->n_global_kh))
+	    settings_default_global_kh,
+	    SETTINGS_NELEM(settings_default_global_kh), &s->global_kh,
+	    &s->n_global_kh))
 		return -1;
 	return 0;
 }

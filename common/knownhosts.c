@@ -3,6 +3,7 @@
 
 #include "common/b64.h"
 #include "common/buf.h"
+#include "common/fileio.h"
 #include "common/log.h"
 #include "common/match.h"
 
@@ -373,8 +374,8 @@ knownhosts_lookup_file(struct knownhosts_lookup *l, const char *path,
 	char safe[256];
 	struct stat st;
 	char *buf;
-	size_t n = 0, cap = KNOWNHOSTS_MAX_FILE + 1;
-	int fd, r;
+	size_t n = 0;
+	int fd, r, e = 0;
 
 	log_sanitize(safe, sizeof(safe), path, strlen(path));
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -391,35 +392,17 @@ knownhosts_lookup_file(struct knownhosts_lookup *l, const char *path,
 		snprintf(err, errsz, "%s is not a regular file", safe);
 		return -1;
 	}
-	if ((buf = malloc(cap)) == NULL) {
-		close(fd);
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	for (;;) {
-		ssize_t k = read(fd, buf + n, cap - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			snprintf(err, errsz, "cannot read %s: %s", safe,
-			    strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n == cap) {
+	buf = fileio_read_fd(fd, KNOWNHOSTS_MAX_FILE, &n, &e);
+	close(fd);
+	if (buf == NULL) {
+		if (e == EFBIG)
 			snprintf(err, errsz, "%s: larger than %d bytes", safe,
 			    KNOWNHOSTS_MAX_FILE);
-			free(buf);
-			close(fd);
-			return -1;
-		}
+		else
+			snprintf(err, errsz, "cannot read %s: %s", safe,
+			    strerror(e));
+		return -1;
 	}
-	close(fd);
 	r = knownhosts_lookup_buffer(l, path, buf, n, err, errsz);
 	free(buf);
 	return r;
@@ -483,22 +466,6 @@ knownhosts_format(const char *host, bool hash, const char *keytype,
 	return line;
 }
 
-static int
-kh_write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 knownhosts_append(const char *path, const char *line, char *err,
 		  size_t errsz)
@@ -519,8 +486,8 @@ knownhosts_append(const char *path, const char *line, char *err,
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    pread(fd, &last, 1, st.st_size - 1) != 1)
 		last = '\n';
-	if ((last != '\n' && kh_write_all(fd, "\n", 1) != 0) ||
-	    kh_write_all(fd, line, strlen(line)) != 0 ||
+	if ((last != '\n' && fileio_write_all(fd, "\n", 1) != 0) ||
+	    fileio_write_all(fd, line, strlen(line)) != 0 ||
 	    (S_ISREG(st.st_mode) && fsync(fd) != 0)) {
 		snprintf(err, errsz, "cannot write %s: %s", safe,
 		    strerror(errno));

@@ -1,6 +1,7 @@
 /* sshconfig: ssh_config reader after OpenSSH 9.2 readconf.c; see sshconfig.h. */
 #include "common/sshconfig.h"
 
+#include "common/fileio.h"
 #include "common/log.h"
 #include "common/match.h"
 
@@ -1239,9 +1240,9 @@ sc_slurp(struct sc_parse *p, const char *path, unsigned flags, char **data,
 {
 	char safe[256];
 	struct stat st;
-	size_t cap = SSHCONFIG_MAX_FILE + 1, n = 0;
+	size_t n = 0;
 	char *buf;
-	int fd;
+	int fd, e = 0;
 
 	sc_safe(safe, sizeof(safe), path);
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -1267,32 +1268,13 @@ sc_slurp(struct sc_parse *p, const char *path, unsigned flags, char **data,
 		close(fd);
 		return sc_error(p, "Bad owner or permissions on %s", safe);
 	}
-	if ((buf = malloc(cap)) == NULL) {
-		close(fd);
-		return sc_error(p, "out of memory");
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, cap - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			close(fd);
-			return sc_error(p, "cannot read %s: %s", safe,
-			    strerror(errno));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == cap) {
-			free(buf);
-			close(fd);
-			return sc_error(p, "%s: larger than %d bytes", safe,
-			    SSHCONFIG_MAX_FILE);
-		}
-	}
+	buf = fileio_read_fd(fd, SSHCONFIG_MAX_FILE, &n, &e);
 	close(fd);
+	if (buf == NULL && e == EFBIG)
+		return sc_error(p, "%s: larger than %d bytes", safe,
+		    SSHCONFIG_MAX_FILE);
+	if (buf == NULL)
+		return sc_error(p, "cannot read %s: %s", safe, strerror(e));
 	*data = buf;
 	*len = n;
 	return 0;
