@@ -142,3 +142,17 @@ if start_d d2 --authorized-keys "$T/ak"; then
 else
 	notok "assistd d2 did not start"
 fi
+
+# --- -o StrictHostKeyChecking=no: connects, warns, records.
+if start_d d3 --authorized-keys "$T/ak"; then
+	NAME="[127.0.0.1]:$PORT"
+	cli -F "$T/cfg" -o StrictHostKeyChecking=no \
+	    -o UserKnownHostsFile="$T/kh_no" -o GlobalKnownHostsFile=/dev/null \
+	    "$TEST_USER@127.0.0.1:$PORT"
+	expect_rc "-o StrictHostKeyChecking=no: connects" 0
+	err_says "... warns, naming key, file and the command line" \
+	    "Warning: Permanently added '$NAME' (ED25519 $HOSTFP) to $T/kh_no without verification, because StrictHostKeyChecking=no (from the command line)."
+	check "... and records the key" grep -Fxq "$NAME $HOSTPUB" "$T/kh_no"
+else
+	notok "assistd d3 did not start"
+fi
