@@ -297,8 +297,11 @@ pump_data_cb(ssh_session s, ssh_channel ch, void *data, uint32_t len,
 	}
 	if (p->failed)
 		return (int)len;	/* the caller is tearing down */
-	if (p->pulling)
-		return 0;		/* ssh_channel_read takes it, in order */
+	if (p->pulling) {
+		/* ssh_channel_read takes it, in order, after what it holds */
+		p->held = len;
+		return 0;
+	}
 	if (pq_used(&p->rx) == 0)
 		took = sink_offer(p, data, len);
 	if (took < len)
