@@ -33,6 +33,7 @@ run() {
 	sargs=
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs="$sargs $1"; shift; done
 	[ $# -gt 0 ] && shift
+	rm -f "$T/srv.out"	# never read the previous run's port
 	# shellcheck disable=SC2086
 	"$SERVER" -k "$T/host" -a "$T/helper.pub" -l 127.0.0.1 -p 0 -t 600 \
 	    $sargs >"$T/srv.out" 2>&1 &
