@@ -1,0 +1,425 @@
+/*
+ * net: the network process's main line (see net.h): close inherited fds,
+ * build the hardened bind from the in-memory host key, take the accepted
+ * socket, enter the sandbox, then run one non-blocking ssh_event loop
+ * (the session and the IPC fd) until the connection ends.
+ */
+#define _GNU_SOURCE		/* close_range */
+#include "assistd/netconn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+#include "assistd/sandbox.h"
+#include "common/log.h"
+
+#define NET_POLL_MAX_MS		1000	/* longest single wait */
+#define NET_CLOSE_TIMEOUT_S	5	/* bound on the final flush */
+#define NET_ERR_MAX		256
+
+long long
+netconn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+netconn_end(struct netconn *c, bool failed, const char *helper_msg,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->done)
+		return;
+	c->done = true;
+	c->failed = failed;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	snprintf(c->disconnect_msg, sizeof(c->disconnect_msg), "%s",
+	    helper_msg ? helper_msg : c->reason);
+}
+
+static int
+netconn_ipc_flush(struct netconn *c, int r)
+{
+	if (r != BUF_OK) {
+		netconn_end(c, true, "Internal error", "IPC message: %s",
+		    buf_strerror(r));
+		return -1;
+	}
+	if (c->monitor_gone)
+		return -1;
+	if (ipc_flush_wait(&c->ipc, NETCONN_IPC_WAIT_MS) != 0) {
+		c->monitor_gone = true;
+		netconn_end(c, true, "Internal error",
+		    "writing to the monitor: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+netconn_ipc_str(struct netconn *c, uint8_t type, const char *s)
+{
+	return netconn_ipc_flush(c, ipc_send_str(&c->ipc, type, s));
+}
+
+int
+netconn_ipc_auth(struct netconn *c, const struct ipc_auth_result *m)
+{
+	return netconn_ipc_flush(c, ipc_send_auth_result(&c->ipc, m));
+}
+
+/*
+ * Closes every fd but 0, 1, 2 and the two we keep: nothing the monitor
+ * had open (listening sockets, other connections, files) stays reachable
+ * from the process that parses the network.
+ */
+static int
+net_close_fds(int a, int b, char *err, size_t errsz)
+{
+	unsigned lo = (unsigned)(a < b ? a : b), hi = (unsigned)(a < b ? b : a);
+
+	if (a < 3 || b < 3 || a == b) {
+		snprintf(err, errsz, "bad fds %d, %d", a, b);
+		return -1;
+	}
+	if ((lo > 3 && close_range(3, lo - 1, 0) != 0) ||
+	    (hi > lo + 1 && close_range(lo + 1, hi - 1, 0) != 0) ||
+	    close_range(hi + 1, ~0U, 0) != 0) {
+		snprintf(err, errsz, "close_range: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* libssh's own messages go through our log (its default logger calls
+ * localtime(), which would try to open /etc/localtime in the sandbox).
+ * They may quote the peer: sanitized. */
+static void
+net_libssh_log(int prio, const char *fn, const char *msg, void *ud)
+{
+	char m[512];
+
+	(void)ud;
+	(void)fn;	/* msg starts with it already */
+	log_sanitize(m, sizeof(m), msg, 1024);
+	if (prio <= SSH_LOG_WARN)
+		log_info("libssh: %s", m);
+	else
+		log_debug("libssh: %s", m);
+}
+
+/*
+ * What must happen before the sandbox shuts the door: OpenSSL's DRBG
+ * seeded (it reads getrandom, allowed, but this keeps a first seeding
+ * failure out of the key exchange), the time zone loaded (localtime()
+ * opens /etc/localtime) and stdio's stderr buffer allocated.
+ */
+static int
+net_before_sandbox(char *err, size_t errsz)
+{
+	unsigned char r[32];
+
+	tzset();
+	if (ssh_get_random(r, sizeof(r), 1) != 1) {
+		snprintf(err, errsz, "random number generator not ready");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+net_message(ssh_session s, ssh_message m, void *ud)
+{
+	struct netconn *c = ud;
+
+	(void)s;
+	if (ssh_message_type(m) == SSH_REQUEST_AUTH)
+		return netauth_message(c, m);
+	return netchan_message(c, m);
+}
+
+/* One message from the monitor. */
+static void
+net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
+{
+	char *s = NULL;
+
+	switch (type) {
+	case IPC_SESSION_GRANT:
+		if (ipc_decode_empty(body) != BUF_OK)
+			break;
+		netchan_granted(c);
+		return;
+	case IPC_SESSION_DENY:
+		if (ipc_decode_str(body, &s) != BUF_OK)
+			break;
+		netchan_denied(c, s);
+		free(s);
+		return;
+	case IPC_SHUTDOWN:
+		if (ipc_decode_str(body, &s) != BUF_OK)
+			break;
+		{
+			char w[NETCONN_REASON_MAX - 32];
+
+			log_sanitize(w, sizeof(w), s, IPC_MAX_STR);
+			netconn_end(c, false, w, "shutdown by the monitor: %s",
+			    w);
+		}
+		free(s);
+		return;
+	}
+	netconn_end(c, true, "Internal error",
+	    "bad message from the monitor (type %u)", type);
+}
+
+static int
+net_ipc_cb(socket_t fd, int revents, void *ud)
+{
+	struct netconn *c = ud;
+	struct buf body;
+	uint8_t type;
+	int r;
+
+	(void)fd;
+	(void)revents;
+	r = ipc_read(&c->ipc);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+		/* The monitor is gone: nobody to serve a session for. */
+		c->monitor_gone = true;
+		netconn_end(c, r != 0, "Server shutting down",
+		    "monitor closed the IPC channel");
+		return 0;
+	}
+	while (!c->done && (r = ipc_next(&c->ipc, &type, &body)) == 1)
+		net_ipc_message(c, type, &body);
+	if (r < 0)
+		netconn_end(c, true, "Internal error",
+		    "bad frame from the monitor");
+	return 0;
+}
+
+static int
+net_setup(struct netconn *c, char *err, size_t errsz)
+{
+	const struct net_params *p = c->p;
+	long timeout = NET_CLOSE_TIMEOUT_S;
+
+	if ((c->bind = netbind_new(p->hostkey, err, errsz)) == NULL)
+		return -1;
+	if ((c->s = ssh_new()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	/* Bounds blocking libssh calls (only the final flush blocks). */
+	if (ssh_options_set(c->s, SSH_OPTIONS_TIMEOUT, &timeout) != 0) {
+		snprintf(err, errsz, "SSH_OPTIONS_TIMEOUT: %s",
+		    ssh_get_error(c->s));
+		return -1;
+	}
+	if (ssh_bind_accept_fd(c->bind, c->s, p->sock) != SSH_OK) {
+		snprintf(err, errsz, "ssh_bind_accept_fd: %s",
+		    ssh_get_error(c->bind));
+		return -1;
+	}
+	c->sock_given = true;	/* ssh_free closes it from now on */
+	ssh_callbacks_init(&c->server_cb);
+	c->server_cb.userdata = c;
+	netauth_setup(c);
+	netchan_setup(c);
+	if (ssh_set_server_callbacks(c->s, &c->server_cb) != SSH_OK) {
+		snprintf(err, errsz, "ssh_set_server_callbacks: %s",
+		    ssh_get_error(c->s));
+		return -1;
+	}
+	ssh_set_message_callback(c->s, net_message, c);
+	ssh_set_blocking(c->s, 0);
+	return 0;
+}
+
+/* Starts the key exchange (the first read of the peer) and builds the
+ * event: session plus IPC fd. */
+static int
+net_start(struct netconn *c, char *err, size_t errsz)
+{
+	if (ssh_handle_key_exchange(c->s) == SSH_ERROR) {
+		snprintf(err, errsz, "key exchange: %s", ssh_get_error(c->s));
+		return -1;
+	}
+	if ((c->ev = ssh_event_new()) == NULL ||
+	    ssh_event_add_session(c->ev, c->s) != SSH_OK ||
+	    ssh_event_add_fd(c->ev, c->ipc.fd, POLLIN, net_ipc_cb, c) !=
+	    SSH_OK) {
+		snprintf(err, errsz, "building the event loop failed");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+net_kex_step(struct netconn *c)
+{
+	char err[NET_ERR_MAX];
+	int rc = ssh_handle_key_exchange(c->s);
+
+	if (rc == SSH_AGAIN)
+		return;
+	if (rc != SSH_OK) {
+		netconn_end(c, false, NULL, "key exchange failed: %s",
+		    ssh_get_error(c->s));
+		return;
+	}
+	if (netbind_check_negotiated(c->s, err, sizeof(err)) != 0) {
+		netconn_end(c, true, "Internal error", "%s", err);
+		return;
+	}
+	c->kex_done = true;
+}
+
+static int
+net_poll_timeout(const struct netconn *c, long long now)
+{
+	long long t = NET_POLL_MAX_MS;
+
+	if (!c->authenticated && c->grace_end_ms - now < t)
+		t = c->grace_end_ms - now;
+	return t < 0 ? 0 : (int)t;
+}
+
+static void
+net_loop(struct netconn *c)
+{
+	while (!c->done) {
+		long long now = netconn_now_ms();
+		int rc;
+
+		netauth_check_limits(c, now);
+		if (c->done)
+			break;
+		rc = ssh_event_dopoll(c->ev, net_poll_timeout(c, now));
+		if (rc == SSH_ERROR && !c->done &&
+		    (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+			netconn_end(c, false, NULL, "connection closed: %s",
+			    *ssh_get_error(c->s) ? ssh_get_error(c->s) :
+			    "by the helper");
+			break;
+		}
+		if (!c->kex_done && !c->done)
+			net_kex_step(c);
+		if (!c->done)
+			netchan_after_poll(c);
+		if (!c->done &&
+		    (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR)))
+			netconn_end(c, false, NULL, "connection closed: %s",
+			    *ssh_get_error(c->s) ? ssh_get_error(c->s) :
+			    "by the helper");
+	}
+}
+
+/* Tells the monitor, closes the channel and the connection in order. */
+static void
+net_finish(struct netconn *c)
+{
+	if (c->failed)
+		log_error("connection from %s ended: %s", c->p->peer,
+		    c->reason);
+	else
+		log_info("connection from %s ended: %s", c->p->peer,
+		    c->reason);
+	if (!c->monitor_gone)
+		(void)netconn_ipc_str(c, IPC_CLOSED, c->reason);
+	if (c->s == NULL)
+		return;
+	netchan_close(c);
+	if (c->sock_given &&
+	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+		/* Blocking for the last packets, bounded by the session's
+		 * timeout. */
+		ssh_set_blocking(c->s, 1);
+		ssh_session_set_disconnect_message(c->s, c->disconnect_msg);
+		ssh_disconnect(c->s);
+	}
+}
+
+static void
+net_free(struct netconn *c)
+{
+	if (c->ev != NULL) {
+		if (c->s != NULL)
+			ssh_event_remove_session(c->ev, c->s);
+		ssh_event_remove_fd(c->ev, c->ipc.fd);
+		ssh_event_free(c->ev);
+	}
+	if (c->s != NULL)
+		ssh_free(c->s);
+	if (c->bind != NULL)
+		ssh_bind_free(c->bind);
+	ipc_free(&c->ipc);
+	if (c->ipc.fd >= 0)
+		close(c->ipc.fd);
+}
+
+int
+net_main(const struct net_params *p)
+{
+	struct netconn c = { 0 };
+	char err[NET_ERR_MAX], prefix[64];
+	int flags;
+
+	snprintf(prefix, sizeof(prefix), "assistd[net %ld]", (long)getpid());
+	log_set_prefix(prefix);
+	c.p = p;
+	ipc_init(&c.ipc, p->ipc_fd);
+	if (net_close_fds(p->sock, p->ipc_fd, err, sizeof(err)) != 0)
+		goto setup_failed;
+	if ((flags = fcntl(p->ipc_fd, F_GETFL)) < 0 ||
+	    fcntl(p->ipc_fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+		snprintf(err, sizeof(err), "IPC fd: %s", strerror(errno));
+		goto setup_failed;
+	}
+	ssh_set_log_callback(net_libssh_log);
+	ssh_set_log_level(log_get_level() >= LOG_LVL_DEBUG ? SSH_LOG_INFO :
+	    SSH_LOG_WARN);
+	if (net_setup(&c, err, sizeof(err)) != 0 ||
+	    net_before_sandbox(err, sizeof(err)) != 0)
+		goto setup_failed;
+	/* From here on the peer's bytes are parsed: sandboxed first. */
+	if (sandbox_enter(err, sizeof(err)) != 0) {
+		log_error("sandbox: %s", err);
+		snprintf(err, sizeof(err), "sandbox unavailable");
+		goto setup_failed;
+	}
+	log_debug("sandbox entered; serving %s", p->peer);
+	c.grace_end_ms = netconn_now_ms() + (long long)p->login_grace_secs *
+	    1000;
+	if (net_start(&c, err, sizeof(err)) != 0) {
+		netconn_end(&c, false, NULL, "%s", err);
+	} else {
+		net_loop(&c);
+	}
+	net_finish(&c);
+	net_free(&c);
+	return c.failed ? 1 : 0;
+
+setup_failed:
+	netconn_end(&c, true, "Internal error", "%s", err);
+	net_finish(&c);
+	net_free(&c);
+	if (!c.sock_given)
+		close(p->sock);
+	return 1;
+}
