@@ -97,11 +97,24 @@ $(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(TEST_LIBS)
 
 tests: $(PROGS) $(UNIT_BIN) $(HELPER_BIN) $(FUZZ_BIN)
 
-check: tests
+deps:
+	./scripts/install-deps
+
+# Installs what is missing first, so `make check` works on a fresh machine.
+check: deps
+	$(MAKE) tests
 	sh tests/run.sh $(BUILD) all
 
 check-unit: $(UNIT_BIN) $(FUZZ_BIN)
 	sh tests/run.sh $(BUILD) unit
+
+# End-to-end only; E2E="name ..." picks scripts.
+check-e2e: tests
+	sh tests/run.sh $(BUILD) e2e $(E2E)
+
+demo: deps
+	$(MAKE) all
+	sh tests/demo.sh $(BUILD)
 
 # libFuzzer builds (clang): one binary per tests/fuzz/fuzz_*.c.
 FUZZ_BUILD := build-fuzz
@@ -123,6 +136,6 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests check check-unit fuzz install clean
+.PHONY: all deps tests check check-unit check-e2e demo fuzz install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

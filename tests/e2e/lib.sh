@@ -24,18 +24,20 @@ mkdir -p "$UHOME"
 chmod 0700 "$UHOME"
 [ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$UHOME"
 
-# as_user CMD...: runs CMD as the test account with a private home.
-as_user() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid="$TEST_USER" --regid=nogroup --clear-groups \
-		    env -i PATH=/usr/bin:/bin HOME="$UHOME" \
-		    XDG_CONFIG_HOME="$UHOME/.config" \
-		    XDG_STATE_HOME="$UHOME/.local/state" "$@"
-	else
-		env HOME="$UHOME" XDG_CONFIG_HOME="$UHOME/.config" \
-		    XDG_STATE_HOME="$UHOME/.local/state" "$@"
-	fi
-}
+# RUNAS: command prefix that runs a program as the test account with a
+# private home (an exec chain, so a background job's PID is the program's).
+if [ "$(id -u)" -eq 0 ]; then
+	RUNAS="setpriv --reuid=$TEST_USER --regid=nogroup --clear-groups \
+env -i PATH=/usr/bin:/bin HOME=$UHOME XDG_CONFIG_HOME=$UHOME/.config \
+XDG_STATE_HOME=$UHOME/.local/state"
+else
+	RUNAS="env HOME=$UHOME XDG_CONFIG_HOME=$UHOME/.config \
+XDG_STATE_HOME=$UHOME/.local/state"
+fi
+
+# as_user CMD...: runs CMD (a program, not a function) as the test account.
+# shellcheck disable=SC2086
+as_user() { $RUNAS "$@"; }
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
@@ -123,7 +125,8 @@ keygen() {
 start_assistd() {
 	name=$1
 	shift
-	bg "$name" as_user "$ASSISTD" --listen 127.0.0.1:0 "$@"
+	# shellcheck disable=SC2086
+	bg "$name" $RUNAS "$ASSISTD" --listen 127.0.0.1:0 "$@"
 	DPID=$LASTPID
 	if ! wait_for "$T/$name.out" '^assistd: listening on ' 10; then
 		echo "# assistd did not start:" >&2
@@ -139,9 +142,10 @@ start_assistd() {
 # A files the test user can read (keys handed to assistd).
 share() { chmod 0644 "$@"; [ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$@"; true; }
 
-# ssh_c ARGS...: the real OpenSSH client, no user config, test known_hosts.
-ssh_c() {
-	ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
-	    -o UserKnownHostsFile="$T/ssh_known_hosts" -o IdentitiesOnly=yes \
-	    -o ConnectTimeout=10 "$@"
-}
+# SSHC / ssh_c ARGS...: the real OpenSSH client, no user config, a test
+# known_hosts (SSHC is a plain command prefix, usable with timeout(1)).
+SSHC="ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
+-o UserKnownHostsFile=$T/ssh_known_hosts -o IdentitiesOnly=yes \
+-o ConnectTimeout=10"
+# shellcheck disable=SC2086
+ssh_c() { $SSHC "$@"; }

@@ -1,0 +1,575 @@
+/* monitor: assistd's main process; see monitor.h and ARCHITECTURE.md. */
+#include "assistd/monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assistd/net.h"
+#include "common/ipc.h"
+#include "common/log.h"
+
+#define MONITOR_MAX_CHILDREN	64	/* hard cap on network processes */
+#define MONITOR_GRACE_SLACK_MS	5000	/* after the child's own timer */
+#define MONITOR_STOP_MS		3000	/* from SHUTDOWN to SIGKILL */
+#define MONITOR_TICK_MS		1000	/* longest poll sleep */
+
+struct child {
+	pid_t pid;		/* 0: free slot */
+	struct ipc ipc;
+	char peer[128];		/* "ADDR port N" */
+	long long started_ms;
+	bool authed;		/* sent an accepted IPC_AUTH_RESULT */
+	bool session;		/* was granted the session */
+	bool reaped;
+	bool ipc_eof;
+};
+
+struct monitor {
+	const struct assistd_opts *o;
+	const int *lfds;
+	int nl;
+	ssh_key hostkey;
+	const char *user;
+	const struct authkeys *keys;
+	struct child kids[MONITOR_MAX_CHILDREN];
+	int sessions_live;
+	int sessions_done;
+	long long start_ms;
+	long long stop_ms;	/* when stopping began, 0 if not */
+	int status;		/* ASSISTD_EXIT_* once stopping */
+};
+
+static int monitor_sigpipe[2] = { -1, -1 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+on_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+
+	(void)!write(monitor_sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+static int
+signals_setup(void)
+{
+	struct sigaction sa;
+	int i;
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+
+	if (pipe(monitor_sigpipe) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fcntl(monitor_sigpipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(monitor_sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < (int)(sizeof(sigs) / sizeof(sigs[0])); i++)
+		if (sigaction(sigs[i], &sa, NULL) != 0)
+			return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* In a new child: signals back to their defaults (SIGPIPE stays off). */
+static void
+signals_reset(void)
+{
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	close(monitor_sigpipe[0]);
+	close(monitor_sigpipe[1]);
+}
+
+static int
+count_children(const struct monitor *m, bool unauth_only)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
+		const struct child *c = &m->kids[i];
+
+		if (c->pid != 0 && !c->reaped && (!unauth_only || !c->authed))
+			n++;
+	}
+	return n;
+}
+
+static struct child *
+find_child(struct monitor *m, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++)
+		if (m->kids[i].pid == pid)
+			return &m->kids[i];
+	return NULL;
+}
+
+static void
+child_kill(struct child *c, const char *why)
+{
+	if (c->reaped)
+		return;
+	log_error("%s: ending network process %d: %s", c->peer, (int)c->pid,
+	    why);
+	kill(c->pid, SIGKILL);
+}
+
+static void
+begin_stop(struct monitor *m, int status, const char *why)
+{
+	int i;
+
+	if (m->stop_ms != 0)
+		return;
+	m->stop_ms = now_ms();
+	m->status = status;
+	log_info("%s", why);
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
+		struct child *c = &m->kids[i];
+
+		if (c->pid == 0 || c->reaped || c->ipc_eof)
+			continue;
+		if (ipc_send_str(&c->ipc, IPC_SHUTDOWN, why) != BUF_OK)
+			child_kill(c, "cannot queue shutdown");
+	}
+}
+
+/* Runs in the forked child: becomes the network process. */
+static void
+child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
+{
+	struct net_params p;
+
+	signals_reset();
+	memset(&p, 0, sizeof(p));
+	p.sock = sock;
+	p.ipc_fd = ipc_fd;
+	p.hostkey = m->hostkey;
+	p.peer = peer;
+	p.user = m->user;
+	p.authorized = m->keys;
+	p.login_grace_secs = m->o->login_grace_secs;
+	p.max_auth_tries = m->o->max_auth_tries;
+	_exit(net_main(&p));
+}
+
+static struct child *
+free_slot(struct monitor *m)
+{
+	int i;
+
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++)
+		if (m->kids[i].pid == 0)
+			return &m->kids[i];
+	return NULL;
+}
+
+static void
+child_start(struct monitor *m, int sock, const char *peer)
+{
+	struct child *c = free_slot(m);
+	int sv[2];
+	pid_t pid;
+
+	if (c == NULL) {
+		log_error("%s: dropped: no free slot", peer);
+		close(sock);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		log_error("%s: dropped: socketpair: %s", peer, strerror(errno));
+		close(sock);
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		log_error("%s: dropped: fork: %s", peer, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		close(sock);
+		return;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(m, sock, sv[1], peer);
+	}
+	close(sv[1]);
+	close(sock);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	ipc_init(&c->ipc, sv[0]);
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	c->started_ms = now_ms();
+	log_info("connection from %s: network process %d", peer, (int)pid);
+}
+
+static void
+peer_name(const struct sockaddr_storage *ss, socklen_t len, char *out,
+	  size_t outsz)
+{
+	char a[96], *colon;
+
+	listen_format((const struct sockaddr *)ss, len, a, sizeof(a));
+	/* "ADDR:PORT" / "[ADDR]:PORT" -> "ADDR port PORT", as sshd logs. */
+	colon = strrchr(a, ':');
+	if (colon == NULL) {
+		snprintf(out, outsz, "%s", a);
+		return;
+	}
+	*colon = '\0';
+	if (a[0] == '[' && colon > a && colon[-1] == ']') {
+		colon[-1] = '\0';
+		snprintf(out, outsz, "%s port %s", a + 1, colon + 1);
+	} else {
+		snprintf(out, outsz, "%s port %s", a, colon + 1);
+	}
+}
+
+static void
+accept_one(struct monitor *m, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char peer[128];
+	int fd;
+
+	fd = accept(lfd, (struct sockaddr *)&ss, &len);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			log_error("accept: %s", strerror(errno));
+		return;
+	}
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	peer_name(&ss, len, peer, sizeof(peer));
+	if (m->stop_ms != 0 || m->sessions_done > 0) {
+		close(fd);
+		return;
+	}
+	if (count_children(m, true) >= m->o->max_startups ||
+	    count_children(m, false) >= m->o->max_startups +
+	    MONITOR_MAX_SESSIONS) {
+		log_info("%s: dropped: too many unauthenticated connections "
+		    "(max-startups %d)", peer, m->o->max_startups);
+		close(fd);
+		return;
+	}
+	child_start(m, fd, peer);
+}
+
+static void
+on_auth_result(struct child *c, struct buf *body)
+{
+	struct ipc_auth_result r;
+	char user[128], type[64], fp[128], why[256];
+
+	if (ipc_decode_auth_result(body, &r) != BUF_OK) {
+		child_kill(c, "malformed authentication message");
+		return;
+	}
+	log_sanitize(user, sizeof(user), r.user, IPC_MAX_STR);
+	log_sanitize(type, sizeof(type), r.key_type, IPC_MAX_STR);
+	log_sanitize(fp, sizeof(fp), r.key_fp, IPC_MAX_STR);
+	log_sanitize(why, sizeof(why), r.reason, IPC_MAX_STR);
+	if (!r.accepted) {
+		log_info("%s: authentication refused for user %s, %s key %s: "
+		    "%s", c->peer, user, type, fp, why);
+	} else if (c->authed) {
+		child_kill(c, "authenticated twice");
+	} else {
+		c->authed = true;
+		log_info("%s: helper authenticated as user %s with %s key %s",
+		    c->peer, user, type, fp);
+	}
+	ipc_auth_result_free(&r);
+}
+
+static void
+on_session_request(struct monitor *m, struct child *c, struct buf *body)
+{
+	char *sub = NULL;
+	const char *deny = NULL;
+	int r;
+
+	if (ipc_decode_str(body, &sub) != BUF_OK || !c->authed ||
+	    c->session) {
+		free(sub);
+		child_kill(c, "session request out of order");
+		return;
+	}
+	free(sub);
+	if (m->stop_ms != 0 || m->sessions_done > 0)
+		deny = "assistd is shutting down";
+	else if (m->sessions_live >= MONITOR_MAX_SESSIONS)
+		deny = "the user is already in a session with another helper";
+	if (deny != NULL) {
+		log_info("%s: session refused: %s", c->peer, deny);
+		r = ipc_send_str(&c->ipc, IPC_SESSION_DENY, deny);
+	} else {
+		c->session = true;
+		m->sessions_live++;
+		log_info("%s: session started", c->peer);
+		r = ipc_send(&c->ipc, IPC_SESSION_GRANT, NULL, 0);
+	}
+	if (r != BUF_OK)
+		child_kill(c, "cannot queue reply");
+}
+
+static void
+on_closed(struct child *c, struct buf *body)
+{
+	char *reason = NULL, why[256];
+
+	if (ipc_decode_str(body, &reason) != BUF_OK) {
+		child_kill(c, "malformed close message");
+		return;
+	}
+	log_sanitize(why, sizeof(why), reason, IPC_MAX_STR);
+	log_info("%s: connection closed: %s", c->peer, why);
+	free(reason);
+}
+
+static void
+child_message(struct monitor *m, struct child *c, uint8_t type,
+	      struct buf *body)
+{
+	switch (type) {
+	case IPC_AUTH_RESULT:
+		on_auth_result(c, body);
+		break;
+	case IPC_SESSION_REQUEST:
+		on_session_request(m, c, body);
+		break;
+	case IPC_CLOSED:
+		on_closed(c, body);
+		break;
+	default:
+		child_kill(c, "unknown message type");
+		break;
+	}
+}
+
+/* Reads and handles everything the child sent; notes EOF. */
+static void
+child_read(struct monitor *m, struct child *c)
+{
+	struct buf body;
+	uint8_t type;
+	int r;
+
+	for (;;) {
+		r = ipc_read(&c->ipc);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			c->ipc_eof = true;
+			break;
+		}
+		if (r < 0)
+			break;
+		while ((r = ipc_next(&c->ipc, &type, &body)) == 1)
+			child_message(m, c, type, &body);
+		if (r < 0) {
+			child_kill(c, "oversized or empty message");
+			c->ipc_eof = true;
+			break;
+		}
+	}
+}
+
+static void
+child_release(struct monitor *m, struct child *c)
+{
+	if (c->session) {
+		m->sessions_live--;
+		m->sessions_done++;
+		log_info("%s: session ended", c->peer);
+	}
+	close(c->ipc.fd);
+	ipc_free(&c->ipc);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+reap_children(struct monitor *m)
+{
+	struct child *c;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((c = find_child(m, pid)) == NULL)
+			continue;
+		c->reaped = true;
+		if (WIFSIGNALED(status))
+			log_error("%s: network process %d died from signal %d; "
+			    "only its connection ended", c->peer, (int)pid,
+			    WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 0)
+			log_info("%s: network process %d exited with status "
+			    "%d", c->peer, (int)pid, WEXITSTATUS(status));
+		if (!c->ipc_eof)
+			child_read(m, c);	/* its last words */
+		child_release(m, c);
+	}
+}
+
+static void
+handle_signals(struct monitor *m)
+{
+	unsigned char sig;
+
+	while (read(monitor_sigpipe[0], &sig, 1) == 1) {
+		if (sig == SIGCHLD)
+			reap_children(m);
+		else
+			begin_stop(m, ASSISTD_EXIT_OK, "stopped by signal; "
+			    "ending every connection");
+	}
+}
+
+static void
+check_timers(struct monitor *m, long long now)
+{
+	long long grace = (long long)m->o->login_grace_secs * 1000 +
+	    MONITOR_GRACE_SLACK_MS;
+	int i;
+
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
+		struct child *c = &m->kids[i];
+
+		if (c->pid == 0 || c->reaped)
+			continue;
+		if (!c->authed && now - c->started_ms > grace)
+			child_kill(c, "did not authenticate in time");
+		if (m->stop_ms != 0 && now - m->stop_ms > MONITOR_STOP_MS)
+			child_kill(c, "did not stop in time");
+	}
+	if (m->stop_ms == 0 && m->sessions_live == 0 &&
+	    m->sessions_done == 0 &&
+	    now - m->start_ms >= (long long)m->o->wait_secs * 1000) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "no helper started a session "
+		    "within %d seconds; exiting", m->o->wait_secs);
+		begin_stop(m, ASSISTD_EXIT_NOBODY, why);
+	}
+	if (m->stop_ms == 0 && m->sessions_done > 0 && m->sessions_live == 0)
+		begin_stop(m, ASSISTD_EXIT_OK, "the session is over; exiting");
+}
+
+/* Fills pfd[]: signal pipe, listeners (when accepting), children. */
+static int
+build_pollfds(struct monitor *m, struct pollfd *pfd, struct child **who)
+{
+	int i, n = 0;
+
+	pfd[n].fd = monitor_sigpipe[0];
+	pfd[n].events = POLLIN;
+	who[n++] = NULL;
+	for (i = 0; i < m->nl && m->stop_ms == 0; i++) {
+		pfd[n].fd = m->lfds[i];
+		pfd[n].events = POLLIN;
+		who[n++] = NULL;
+	}
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
+		struct child *c = &m->kids[i];
+
+		if (c->pid == 0 || c->ipc_eof)
+			continue;
+		pfd[n].fd = c->ipc.fd;
+		pfd[n].events = POLLIN;
+		if (buf_avail(&c->ipc.out) > 0)
+			pfd[n].events |= POLLOUT;
+		who[n++] = c;
+	}
+	return n;
+}
+
+static void
+service(struct monitor *m, struct pollfd *pfd, struct child **who, int n)
+{
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (who[i] == NULL) {
+			accept_one(m, pfd[i].fd);
+			continue;
+		}
+		if (who[i]->pid == 0 || who[i]->reaped)
+			continue;	/* released while handling signals */
+		if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+			child_read(m, who[i]);
+		if (!who[i]->ipc_eof && ipc_flush(&who[i]->ipc) < 0)
+			who[i]->ipc_eof = true;
+	}
+	/* Replies queued while reading go out now. */
+	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
+		struct child *c = &m->kids[i];
+
+		if (c->pid != 0 && !c->ipc_eof && ipc_flush(&c->ipc) < 0)
+			c->ipc_eof = true;
+	}
+}
+
+int
+monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
+	    ssh_key hostkey, const char *user, const struct authkeys *keys)
+{
+	static struct monitor m;
+	struct pollfd pfd[1 + LISTEN_MAX + MONITOR_MAX_CHILDREN];
+	struct child *who[1 + LISTEN_MAX + MONITOR_MAX_CHILDREN];
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.o = o;
+	m.lfds = lfds;
+	m.nl = nl;
+	m.hostkey = hostkey;
+	m.user = user;
+	m.keys = keys;
+	m.start_ms = now_ms();
+	if (signals_setup() != 0) {
+		log_error("cannot set up signal handling: %s", strerror(errno));
+		return ASSISTD_EXIT_ERROR;
+	}
+	for (;;) {
+		n = build_pollfds(&m, pfd, who);
+		if (poll(pfd, (nfds_t)n, MONITOR_TICK_MS) < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return ASSISTD_EXIT_ERROR;
+		}
+		if (pfd[0].revents & POLLIN)
+			handle_signals(&m);
+		service(&m, pfd, who, n);
+		check_timers(&m, now_ms());
+		if (m.stop_ms != 0 && count_children(&m, false) == 0)
+			return m.status;
+	}
+}

@@ -1,0 +1,43 @@
+/*
+ * monitor: assistd's main process (the user's). It owns the listening
+ * sockets, forks one network process per connection (assistd/net.h),
+ * caps them, enforces the login grace time from outside, grants at most
+ * one session, and never parses SSH packets itself.
+ */
+#ifndef ASSISTD_MONITOR_H
+#define ASSISTD_MONITOR_H
+
+#include <libssh/libssh.h>
+#include "assistd/listen.h"
+#include "common/authkeys.h"
+
+#define MONITOR_MAX_SESSIONS	1	/* helpers in a session at once */
+
+struct assistd_opts {
+	struct listen_addr listen[LISTEN_MAX];
+	int nlisten;
+	int wait_secs;		/* exit if no session started by then */
+	int login_grace_secs;	/* per connection, to authenticate */
+	int max_auth_tries;	/* failed attempts per connection */
+	int max_startups;	/* unauthenticated connections at once */
+	const char *authorized_keys;	/* --authorized-keys FILE */
+};
+
+/* Exit statuses of assistd (documented in assistd(1)). */
+enum {
+	ASSISTD_EXIT_OK = 0,		/* a session was served, or stopped */
+	ASSISTD_EXIT_ERROR = 1,		/* could not start, or failed */
+	ASSISTD_EXIT_NOBODY = 2,	/* --wait expired without a session */
+};
+
+/*
+ * Runs the monitor until one session has ended, --wait expires, or a
+ * signal asks it to stop. lfds are the open listening sockets (nl of
+ * them; borrowed); hostkey, user and keys are borrowed. Returns an
+ * ASSISTD_EXIT_* status.
+ */
+int monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
+		ssh_key hostkey, const char *user,
+		const struct authkeys *keys);
+
+#endif

@@ -1,1 +1,0 @@
-build/tests/fuzz/replay.o: tests/fuzz/replay.c
