@@ -115,11 +115,9 @@ net_libssh_log(int prio, const char *fn, const char *msg, void *ud)
 
 	(void)ud;
 	(void)fn;	/* msg starts with it already */
+	(void)prio;
 	log_sanitize(m, sizeof(m), msg, 1024);
-	if (prio <= SSH_LOG_WARN)
-		log_info("libssh: %s", m);
-	else
-		log_debug("libssh: %s", m);
+	log_debug("libssh: %s", m);
 }
 
 /*
@@ -290,6 +288,21 @@ net_kex_step(struct netconn *c)
 	c->kex_done = true;
 }
 
+/* The connection died under us: say how. */
+static void
+net_closed(struct netconn *c)
+{
+	const char *e = ssh_get_error(c->s);
+	const char *when = !c->kex_done ? "during key exchange" :
+	    !c->authenticated ? "before authentication" : "";
+
+	if (ssh_get_status(c->s) & SSH_CLOSED_ERROR)
+		netconn_end(c, false, NULL, "connection lost %s: %s", when,
+		    e && *e ? e : "socket error");
+	else
+		netconn_end(c, false, NULL, "helper disconnected %s", when);
+}
+
 static int
 net_poll_timeout(const struct netconn *c, long long now)
 {
@@ -311,22 +324,13 @@ net_loop(struct netconn *c)
 		if (c->done)
 			break;
 		rc = ssh_event_dopoll(c->ev, net_poll_timeout(c, now));
-		if (rc == SSH_ERROR && !c->done &&
-		    (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
-			netconn_end(c, false, NULL, "connection closed: %s",
-			    *ssh_get_error(c->s) ? ssh_get_error(c->s) :
-			    "by the helper");
-			break;
-		}
-		if (!c->kex_done && !c->done)
+		if (!c->done && !c->kex_done && rc != SSH_ERROR)
 			net_kex_step(c);
 		if (!c->done)
 			netchan_after_poll(c);
-		if (!c->done &&
-		    (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR)))
-			netconn_end(c, false, NULL, "connection closed: %s",
-			    *ssh_get_error(c->s) ? ssh_get_error(c->s) :
-			    "by the helper");
+		if (!c->done && (rc == SSH_ERROR ||
+		    (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))))
+			net_closed(c);
 	}
 }
 
@@ -334,11 +338,12 @@ net_loop(struct netconn *c)
 static void
 net_finish(struct netconn *c)
 {
-	if (c->failed)
+	/* The monitor logs IPC_CLOSED; errors are ours to show. */
+	if (c->failed || c->monitor_gone)
 		log_error("connection from %s ended: %s", c->p->peer,
 		    c->reason);
 	else
-		log_info("connection from %s ended: %s", c->p->peer,
+		log_debug("connection from %s ended: %s", c->p->peer,
 		    c->reason);
 	if (!c->monitor_gone)
 		(void)netconn_ipc_str(c, IPC_CLOSED, c->reason);
@@ -392,8 +397,11 @@ net_main(const struct net_params *p)
 		goto setup_failed;
 	}
 	ssh_set_log_callback(net_libssh_log);
+	/* libssh's warnings are mostly noise at info level ("This direction
+	 * isn't used anymore" at every re-key); its errors reach us through
+	 * ssh_get_error(). */
 	ssh_set_log_level(log_get_level() >= LOG_LVL_DEBUG ? SSH_LOG_INFO :
-	    SSH_LOG_WARN);
+	    SSH_LOG_NONE);
 	if (net_setup(&c, err, sizeof(err)) != 0 ||
 	    net_before_sandbox(err, sizeof(err)) != 0)
 		goto setup_failed;

@@ -99,11 +99,13 @@ netauth_report(struct netconn *c, bool accepted, const char *user,
 	m.key_type = (char *)key_type;
 	m.key_fp = (char *)fp;
 	m.reason = (char *)(reason ? reason : "");
+	/* The monitor logs every decision it receives; ours is for
+	 * debugging. */
 	if (accepted)
-		log_info("accepted %s for %s from %s: %s %s", method, u,
+		log_debug("accepted %s for %s from %s: %s %s", method, u,
 		    c->p->peer, key_type, fp);
 	else
-		log_info("refused %s for %s from %s: %s%s%s%s", method, u,
+		log_debug("refused %s for %s from %s: %s%s%s%s", method, u,
 		    c->p->peer, reason, *key_type ? " (" : "", key_type,
 		    *key_type ? ")" : "");
 	(void)netconn_ipc_auth(c, &m);

@@ -10,52 +10,27 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/chanpump.h"
 #include "common/log.h"
 
 #define NETCHAN_TEXT_MAX	128	/* peer text quoted in the log */
 #define NETCHAN_CLOSE_WAIT_MS	2000	/* for the helper's CHANNEL_CLOSE */
 
-/*
- * TEMPORARY until common/chanpump.c lands (branch pump): the greeting is
- * the only thing written, through this tiny pending buffer (a non-blocking
- * ssh_channel_write may take less than asked, e.g. during a re-key), and
- * incoming bytes are dropped (the RFB server comes later).
- */
-static struct {
-	char data[sizeof(NETCONN_GREETING)];
-	size_t len;
-	bool eof_seen;
-} netchan_out;
-
-static void
-netchan_flush(struct netconn *c)
+/* Channel data while the RFB server does not exist yet (a later issue):
+ * counted and dropped. n == 0 is the helper's EOF. Runs inside libssh
+ * (chanpump.h): no libssh call here. */
+static long
+netchan_recv(void *ud, const uint8_t *data, size_t n)
 {
-	int w;
+	struct netconn *c = ud;
 
-	if (netchan_out.len == 0 || c->chan == NULL)
-		return;
-	w = ssh_channel_write(c->chan, netchan_out.data,
-	    (uint32_t)netchan_out.len);
-	if (w == SSH_ERROR) {
-		netconn_end(c, true, NULL, "writing to the channel: %s",
-		    ssh_get_error(c->s));
-		return;
-	}
-	memmove(netchan_out.data, netchan_out.data + w,
-	    netchan_out.len - (size_t)w);
-	netchan_out.len -= (size_t)w;
-}
-
-static int
-netchan_data(ssh_session s, ssh_channel ch, void *data, uint32_t len,
-	     int is_stderr, void *ud)
-{
-	(void)s;
-	(void)ch;
 	(void)data;
-	(void)is_stderr;
-	(void)ud;
-	return (int)len;	/* consumed: no RFB server yet */
+	if (n == 0) {
+		c->helper_eof = true;
+		return 0;
+	}
+	c->dropped += n;
+	return (long)n;
 }
 
 static void
@@ -63,9 +38,8 @@ netchan_eof(ssh_session s, ssh_channel ch, void *ud)
 {
 	(void)s;
 	(void)ch;
-	(void)ud;
 	log_debug("helper sent EOF on the channel");
-	netchan_out.eof_seen = true;
+	((struct netconn *)ud)->helper_eof = true;
 }
 
 static void
@@ -133,7 +107,6 @@ netchan_open(ssh_session s, void *ud)
 	}
 	ssh_callbacks_init(&c->chan_cb);
 	c->chan_cb.userdata = c;
-	c->chan_cb.channel_data_function = netchan_data;
 	c->chan_cb.channel_eof_function = netchan_eof;
 	c->chan_cb.channel_close_function = netchan_closed;
 	c->chan_cb.channel_subsystem_request_function = netchan_subsystem;
@@ -252,13 +225,18 @@ netchan_granted(struct netconn *c)
 		    "monitor granted a session nobody asked for");
 		return;
 	}
+	c->pump = chanpump_new(c->s, c->chan, c->ev, NETCONN_PUMP_MAX);
+	if (c->pump == NULL ||
+	    chanpump_set_recv(c->pump, netchan_recv, c) != 0 ||
+	    chanpump_write(c->pump, NETCONN_GREETING,
+	    sizeof(NETCONN_GREETING) - 1) != 0) {
+		netconn_end(c, true, "Internal error",
+		    "cannot start the session stream");
+		return;
+	}
 	c->chan_state = NETCHAN_SERVING;
-	memcpy(netchan_out.data, NETCONN_GREETING,
-	    sizeof(NETCONN_GREETING) - 1);
-	netchan_out.len = sizeof(NETCONN_GREETING) - 1;
 	log_info("session granted; serving %s to %s", NETCONN_SUBSYSTEM,
 	    c->p->peer);
-	netchan_flush(c);
 }
 
 void
@@ -285,27 +263,49 @@ netchan_denied(struct netconn *c, const char *why)
 void
 netchan_after_poll(struct netconn *c)
 {
-	if (c->chan == NULL || c->chan_state != NETCHAN_SERVING)
+	if (c->pump == NULL)
 		return;
-	netchan_flush(c);
-	if (netchan_out.eof_seen && netchan_out.len == 0)
+	if (chanpump_after_poll(c->pump) != 0) {
+		const char *e = chanpump_error(c->pump);
+
+		netconn_end(c, false, NULL, "session stream ended: %s",
+		    e ? e : "channel failed");
+		return;
+	}
+	/* The helper's EOF ends the session once our bytes are out. */
+	if (c->helper_eof && chanpump_pending(c->pump) == 0)
 		netconn_end(c, false, NULL, "helper ended the session (EOF)");
 }
 
-/* Runs the event loop until the helper's CHANNEL_CLOSE arrives or
- * NETCHAN_CLOSE_WAIT_MS pass. */
+/*
+ * Runs the event loop (and the pump) until done(c) or NETCHAN_CLOSE_WAIT_MS
+ * pass, or the connection dies.
+ */
 static void
-netchan_wait_close(struct netconn *c)
+netchan_drain(struct netconn *c, bool (*done)(const struct netconn *))
 {
 	long long end = netconn_now_ms() + NETCHAN_CLOSE_WAIT_MS;
 	long long now;
 
-	while (!c->chan_remote_closed && (now = netconn_now_ms()) < end &&
+	while (!done(c) && (now = netconn_now_ms()) < end &&
 	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
 		if (ssh_event_dopoll(c->ev, (int)(end - now)) == SSH_ERROR)
 			break;
-		netchan_flush(c);
+		if (c->pump != NULL && chanpump_after_poll(c->pump) != 0)
+			break;
 	}
+}
+
+static bool
+netchan_flushed(const struct netconn *c)
+{
+	return c->pump == NULL || chanpump_pending(c->pump) == 0;
+}
+
+static bool
+netchan_remote_closed(const struct netconn *c)
+{
+	return c->chan_remote_closed;
 }
 
 void
@@ -315,19 +315,24 @@ netchan_close(struct netconn *c)
 		return;
 	if (!c->chan_remote_closed && c->ev != NULL &&
 	    ssh_channel_is_open(c->chan)) {
-		/* Like sshd at the end of a subsystem: exit status (0 for a
-		 * session that ran and ended normally), EOF, close, and the
-		 * helper's close before the disconnect, so that ssh exits
-		 * with that status rather than "closed by remote host". */
+		/* Like sshd at the end of a subsystem: what is queued, exit
+		 * status (0 for a session that ran and ended normally), EOF,
+		 * close, and the helper's close before the disconnect, so
+		 * that ssh exits with that status rather than "closed by
+		 * remote host". */
 		int status = c->chan_state == NETCHAN_SERVING && !c->failed ?
 		    0 : 1;
 
-		netchan_flush(c);
+		netchan_drain(c, netchan_flushed);
+		chanpump_free(c->pump);
+		c->pump = NULL;
 		(void)ssh_channel_request_send_exit_status(c->chan, status);
 		(void)ssh_channel_send_eof(c->chan);
 		(void)ssh_channel_close(c->chan);
-		netchan_wait_close(c);
+		netchan_drain(c, netchan_remote_closed);
 	}
+	chanpump_free(c->pump);
+	c->pump = NULL;
 	c->chan_state = NETCHAN_CLOSED;
 	/* Before ssh_disconnect, which frees every channel itself. */
 	ssh_channel_free(c->chan);

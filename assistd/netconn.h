@@ -52,7 +52,9 @@ struct netconn {
 	ssh_channel chan;
 	enum netchan_state chan_state;
 	bool chan_remote_closed; /* the helper's CHANNEL_CLOSE came */
-	struct chanpump *pump;
+	struct chanpump *pump;	/* the session stream, once granted */
+	bool helper_eof;	/* the helper sent channel EOF */
+	uint64_t dropped;	/* helper bytes dropped (no RFB server yet) */
 
 	bool sock_given;	/* the session owns p->sock */
 	bool done;		/* leave the loop */
