@@ -89,12 +89,15 @@ $(BUILD)/assist-cli: $(OBJ)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
 TEST_LIBS = $(LIBD) $(LIBCLI) $(LIBCOMMON)
 
 $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_TEST))
 
 $(BUILD)/tests/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(OBJ)/tests/fuzz/replay.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
 $(BUILD)/tests/%: $(OBJ)/tests/helpers/%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
 tests: $(PROGS) $(UNIT_BIN) $(HELPER_BIN) $(FUZZ_BIN)
