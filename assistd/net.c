@@ -229,6 +229,18 @@ net_setup(struct netconn *c, char *err, size_t errsz)
 		    ssh_get_error(c->s));
 		return -1;
 	}
+	/* No bind option for compression in 0.10.6 (research §3): the
+	 * session's own list is what the server offers (accept copies only
+	 * the lists the bind has). "none" only: no zlib inflating the
+	 * helper's bytes. The value "no" of SSH_OPTIONS_COMPRESSION still
+	 * offers zlib@openssh.com (seen with ssh -vv); the algorithm name
+	 * per direction does not. */
+	if (ssh_options_set(c->s, SSH_OPTIONS_COMPRESSION_C_S, "none") != 0 ||
+	    ssh_options_set(c->s, SSH_OPTIONS_COMPRESSION_S_C, "none") != 0) {
+		snprintf(err, errsz, "turning compression off: %s",
+		    ssh_get_error(c->s));
+		return -1;
+	}
 	if (ssh_bind_accept_fd(c->bind, c->s, p->sock) != SSH_OK) {
 		snprintf(err, errsz, "ssh_bind_accept_fd: %s",
 		    ssh_get_error(c->bind));
@@ -288,19 +300,31 @@ net_kex_step(struct netconn *c)
 	c->kex_done = true;
 }
 
-/* The connection died under us: say how. */
+/*
+ * The connection died under us: say how. libssh 0.10.6 reports a TCP
+ * EOF as "Socket error: disconnected" and a socket failure as "Socket
+ * error: <strerror>"; other error text left in the session may be stale
+ * (e.g. "Connection not closed yet"), so only those two are trusted.
+ */
 static void
 net_closed(struct netconn *c)
 {
+	static const char sockerr[] = "Socket error: ";
 	const char *e = ssh_get_error(c->s);
-	const char *when = !c->kex_done ? "during key exchange" :
-	    !c->authenticated ? "before authentication" : "";
+	const char *d = ssh_get_disconnect_message(c->s);
+	const char *when = !c->kex_done ? " during key exchange" :
+	    !c->authenticated ? " before authentication" : "";
+	char m[128];
 
-	if (ssh_get_status(c->s) & SSH_CLOSED_ERROR)
-		netconn_end(c, false, NULL, "connection lost %s: %s", when,
-		    e && *e ? e : "socket error");
+	if (d != NULL)
+		netconn_end(c, false, NULL, "helper disconnected%s: %s", when,
+		    log_sanitize(m, sizeof(m), d, IPC_MAX_STR));
+	else if (e != NULL && strncmp(e, sockerr, sizeof(sockerr) - 1) == 0 &&
+	    strcmp(e + sizeof(sockerr) - 1, "disconnected") != 0)
+		netconn_end(c, false, NULL, "connection lost%s: %s", when,
+		    e + sizeof(sockerr) - 1);
 	else
-		netconn_end(c, false, NULL, "helper disconnected %s", when);
+		netconn_end(c, false, NULL, "helper disconnected%s", when);
 }
 
 static int

@@ -203,6 +203,12 @@ netchan_message(struct netconn *c, ssh_message m)
 			    log_sanitize(t, sizeof(t), s, NETCHAN_TEXT_MAX));
 			break;
 		}
+		if (sub == SSH_CHANNEL_REQUEST_ENV &&
+		    (s = ssh_message_channel_request_env_name(m)) != NULL) {
+			log_info("refused env %s",
+			    log_sanitize(t, sizeof(t), s, NETCHAN_TEXT_MAX));
+			break;
+		}
 		log_info("refused %s", netchan_request_name(sub));
 		break;
 	case SSH_REQUEST_GLOBAL:
@@ -235,7 +241,7 @@ netchan_granted(struct netconn *c)
 		return;
 	}
 	c->chan_state = NETCHAN_SERVING;
-	log_info("session granted; serving %s to %s", NETCONN_SUBSYSTEM,
+	log_debug("session granted; serving %s to %s", NETCONN_SUBSYSTEM,
 	    c->p->peer);
 }
 
