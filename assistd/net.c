@@ -16,13 +16,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "assistd/sandbox.h"
 #include "common/log.h"
 
 #define NET_POLL_MAX_MS		1000	/* longest single wait */
 #define NET_CLOSE_TIMEOUT_S	5	/* bound on the final flush */
+#define NET_LINGER_MS		1000	/* bound on the lingering close */
 #define NET_ERR_MAX		256
 
 long long
@@ -247,6 +248,11 @@ net_setup(struct netconn *c, char *err, size_t errsz)
 		return -1;
 	}
 	c->sock_given = true;	/* ssh_free closes it from now on */
+	/* A second reference to the connection, for net_linger(). */
+	if ((c->linger_fd = fcntl(p->sock, F_DUPFD_CLOEXEC, 3)) < 0) {
+		snprintf(err, errsz, "dup: %s", strerror(errno));
+		return -1;
+	}
 	ssh_callbacks_init(&c->server_cb);
 	c->server_cb.userdata = c;
 	netauth_setup(c);
@@ -358,6 +364,52 @@ net_loop(struct netconn *c)
 	}
 }
 
+/*
+ * After ssh_disconnect() closed its fd: a lingering close on our second
+ * one. libssh closes right after queueing SSH_MSG_DISCONNECT; a packet
+ * the helper sent meanwhile (e.g. its next key after the last allowed
+ * failure) then makes the kernel answer with a reset, and the helper
+ * sees "Connection reset" instead of our reason. So: FIN after the
+ * DISCONNECT, read and drop until the helper closes, at most
+ * NET_LINGER_MS.
+ */
+static void
+net_linger(struct netconn *c)
+{
+	long long end = netconn_now_ms() + NET_LINGER_MS, now;
+	struct pollfd p = { .fd = c->linger_fd, .events = POLLIN };
+	char drop[4096];
+
+	(void)shutdown(c->linger_fd, SHUT_WR);
+	while ((now = netconn_now_ms()) < end) {
+		if (poll(&p, 1, (int)(end - now)) <= 0)
+			break;
+		if (read(c->linger_fd, drop, sizeof(drop)) <= 0)
+			break;
+	}
+}
+
+/*
+ * libssh 0.10.6's ssh_disconnect() queues SSH_MSG_DISCONNECT and closes
+ * the socket at once; the packet reaches the socket only if libssh knows
+ * the socket writable, i.e. a poll reported POLLOUT after its last write
+ * (ssh_socket_unbuffered_write clears that and asks for POLLOUT again).
+ * Otherwise the helper never sees our reason. So poll until POLLOUT is no
+ * longer asked for (ssh_get_poll_flags), at most NET_LINGER_MS.
+ */
+static void
+net_ready_to_write(struct netconn *c)
+{
+	long long end = netconn_now_ms() + NET_LINGER_MS, now;
+
+	while (c->ev != NULL &&
+	    (ssh_get_poll_flags(c->s) & SSH_WRITE_PENDING) &&
+	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) &&
+	    (now = netconn_now_ms()) < end)
+		if (ssh_event_dopoll(c->ev, (int)(end - now)) == SSH_ERROR)
+			break;
+}
+
 /* Tells the monitor, closes the channel and the connection in order. */
 static void
 net_finish(struct netconn *c)
@@ -379,8 +431,11 @@ net_finish(struct netconn *c)
 		/* Blocking for the last packets, bounded by the session's
 		 * timeout. */
 		ssh_set_blocking(c->s, 1);
+		net_ready_to_write(c);
 		ssh_session_set_disconnect_message(c->s, c->disconnect_msg);
 		ssh_disconnect(c->s);
+		if (c->linger_fd >= 0)
+			net_linger(c);
 	}
 }
 
@@ -400,12 +455,14 @@ net_free(struct netconn *c)
 	ipc_free(&c->ipc);
 	if (c->ipc.fd >= 0)
 		close(c->ipc.fd);
+	if (c->linger_fd >= 0)
+		close(c->linger_fd);
 }
 
 int
 net_main(const struct net_params *p)
 {
-	struct netconn c = { 0 };
+	struct netconn c = { .linger_fd = -1 };
 	char err[NET_ERR_MAX], prefix[64];
 	int flags;
 

@@ -111,12 +111,30 @@ netauth_report(struct netconn *c, bool accepted, const char *user,
 	(void)netconn_ipc_auth(c, &m);
 }
 
+/*
+ * Stops answering authentication requests. libssh 0.10.6 answers every
+ * request a callback refused with USERAUTH_FAILURE listing the session's
+ * methods, and sends nothing when none of them is publickey, password,
+ * keyboard-interactive, gssapi or hostbased (ssh_auth_reply_default).
+ * Setting the list to "none" alone therefore turns the refusal in hand,
+ * and any request that comes while we disconnect, into no reply: the
+ * helper's next packet is our DISCONNECT, as with sshd at MaxAuthTries,
+ * instead of a FAILURE that a client out of keys would report as
+ * "Permission denied" before reading our reason.
+ */
+static void
+netauth_stop(struct netconn *c)
+{
+	ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_NONE);
+}
+
 static void
 netauth_failed(struct netconn *c)
 {
 	c->auth_failures++;
 	log_debug("failed authentication attempt %d of %d", c->auth_failures,
 	    c->p->max_auth_tries);
+	netauth_check_limits(c, netconn_now_ms());
 }
 
 static int
@@ -230,12 +248,15 @@ netauth_check_limits(struct netconn *c, long long now_ms)
 {
 	if (c->authenticated || c->done)
 		return;
-	if (c->auth_failures >= c->p->max_auth_tries)
+	if (c->auth_failures >= c->p->max_auth_tries) {
+		netauth_stop(c);
 		netconn_end(c, false, "Too many authentication failures",
 		    "too many authentication failures (%d)",
 		    c->auth_failures);
-	else if (now_ms >= c->grace_end_ms)
+	} else if (now_ms >= c->grace_end_ms) {
+		netauth_stop(c);
 		netconn_end(c, false, "Login grace time exceeded",
 		    "login grace time (%d s) exceeded",
 		    c->p->login_grace_secs);
+	}
 }

@@ -57,6 +57,7 @@ struct netconn {
 	uint64_t dropped;	/* helper bytes dropped (no RFB server yet) */
 
 	bool sock_given;	/* the session owns p->sock */
+	int linger_fd;		/* our own reference to it (net_linger) */
 	bool done;		/* leave the loop */
 	bool failed;		/* ended by an internal error: exit 1 */
 	bool monitor_gone;	/* IPC EOF: no IPC_CLOSED to send */

@@ -36,6 +36,7 @@ static const int sandbox_allow[] = {
 	SCMP_SYS(read),		/* seen: IPC from the monitor */
 	SCMP_SYS(write),	/* seen: IPC to the monitor, stderr log */
 	SCMP_SYS(close),	/* seen: ssh_free/ssh_disconnect, IPC fd */
+	SCMP_SYS(shutdown),	/* seen: net_linger's FIN after DISCONNECT */
 	SCMP_SYS(getpid),	/* seen: OpenSSL's fork check at each RAND use */
 	SCMP_SYS(brk),		/* seen: malloc */
 	SCMP_SYS(futex),	/* seen: OpenSSL's once/lock wake-ups */
