@@ -333,12 +333,32 @@ net_closed(struct netconn *c)
 		netconn_end(c, false, NULL, "helper disconnected%s", when);
 }
 
+/* The grace deadline runs until a session is asked for: a helper that
+ * authenticates and then only holds the connection (ssh -N, forwarding
+ * attempts) keeps no slot for ever. Waiting for the monitor's answer is
+ * not limited here (the user's consent takes its time). */
+static bool
+net_in_grace(const struct netconn *c)
+{
+	return !c->authenticated || c->chan_state < NETCHAN_WAIT_GRANT;
+}
+
+static void
+net_check_deadline(struct netconn *c, long long now)
+{
+	netauth_check_limits(c, now);
+	if (!c->done && net_in_grace(c) && now >= c->grace_end_ms)
+		netconn_end(c, false, "No session requested in time",
+		    "no session requested within the login grace time "
+		    "(%d s)", c->p->login_grace_secs);
+}
+
 static int
 net_poll_timeout(const struct netconn *c, long long now)
 {
 	long long t = NET_POLL_MAX_MS;
 
-	if (!c->authenticated && c->grace_end_ms - now < t)
+	if (net_in_grace(c) && c->grace_end_ms - now < t)
 		t = c->grace_end_ms - now;
 	return t < 0 ? 0 : (int)t;
 }
@@ -350,7 +370,7 @@ net_loop(struct netconn *c)
 		long long now = netconn_now_ms();
 		int rc;
 
-		netauth_check_limits(c, now);
+		net_check_deadline(c, now);
 		if (c->done)
 			break;
 		rc = ssh_event_dopoll(c->ev, net_poll_timeout(c, now));

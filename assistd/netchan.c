@@ -262,8 +262,7 @@ netchan_denied(struct netconn *c, const char *why)
 	if (ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg)) <
 	    0)
 		log_debug("could not write the refusal to the channel");
-	netconn_end(c, false, msg + strlen("assistd: "), "session refused: %s",
-	    w);
+	netconn_end(c, false, NULL, "session refused: %s", w);
 }
 
 void

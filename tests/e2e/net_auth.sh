@@ -138,6 +138,17 @@ check "stalled client was not let in" [ "$EXITCODE" -ne 0 ]
 # The askpass did run there: the no-prompt check above could have failed.
 check "askpass mechanism works (prompt check is live)" [ -e "$T/asked.slow" ]
 
+# The same deadline for an authenticated helper that asks for no session.
+timeout 20 $SSHC -p "$PORT" -i "$T/helper" -N "$U" >"$T/idle.out" 2>&1
+rc=$?
+if [ $rc -eq 255 ] && grep -q 'No session requested in time' "$T/idle.out" &&
+    wait_for "$T/a1.out" 'no session requested within the login grace time' 5
+then
+	ok "authenticated helper without a session dropped at the deadline"
+else
+	notok "helper without a session dropped (rc=$rc): $(cat "$T/idle.out")"
+fi
+
 # A certificate is refused ("not yet supported"), never taken for its
 # plain key; the plain key itself then gets in (one session: assistd exits).
 timeout 20 $SSHC -p "$PORT" -i "$T/certkey" \
@@ -152,5 +163,5 @@ if [ $rc -eq 0 ] && grep -q '^RFB 003.008$' "$T/cert.out"; then
 else
 	notok "plain key accepted after the certificate (rc=$rc): $(cat "$T/cert.err")"
 fi
-check "one accepted decision" \
-    [ "$(grep -c 'helper authenticated as user' "$T/a1.out")" -eq 1 ]
+check "accepted decisions: the idle helper and the session" \
+    [ "$(grep -c 'helper authenticated as user' "$T/a1.out")" -eq 2 ]
