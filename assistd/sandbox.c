@@ -57,6 +57,10 @@ static const int sandbox_allow[] = {
 	/* glibc's raise() asks gettid for tgkill's target (found by
 	 * test_sandbox: without it abort() ends in SIGSEGV, not SIGABRT) */
 	SCMP_SYS(gettid),
+	/* this thread's own signal stack: the sanitizer runtimes (ASan)
+	 * query and reset it at exit and abort when refused (found by
+	 * test_sandbox in the SAN=1 build) */
+	SCMP_SYS(sigaltstack),
 };
 
 /* Syscalls only an attacker needs: they kill the process. */
@@ -84,21 +88,25 @@ sandbox_fail(char *err, size_t errsz, const char *what, int rc)
 static int
 sandbox_add_checked(scmp_filter_ctx ctx)
 {
+	/* arg 2 (prot) & PROT_EXEC == 0 */
+	const struct scmp_arg_cmp noexec = { .arg = 2,
+	    .op = SCMP_CMP_MASKED_EQ, .datum_a = PROT_EXEC, .datum_b = 0 };
+	/* arg 0 (tgid) == our pid */
+	const struct scmp_arg_cmp self = { .arg = 0, .op = SCMP_CMP_EQ,
+	    .datum_a = (scmp_datum_t)getpid(), .datum_b = 0 };
 	int rc;
 
 	/* mmap/mprotect without PROT_EXEC: malloc needs memory, nothing
 	 * here needs new code. */
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0)
+	    noexec)) != 0)
 		return rc;
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0)
+	    noexec)) != 0)
 		return rc;
 	/* abort() raises SIGABRT with tgkill(getpid(), gettid(), sig). */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()))) != 0)
-		return rc;
-	return 0;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+	    self);
 }
 
 int
