@@ -122,10 +122,12 @@ net_libssh_log(int prio, const char *fn, const char *msg, void *ud)
 }
 
 /*
- * What must happen before the sandbox shuts the door: OpenSSL's DRBG
- * seeded (it reads getrandom, allowed, but this keeps a first seeding
- * failure out of the key exchange), the time zone loaded (localtime()
- * opens /etc/localtime) and stdio's stderr buffer allocated.
+ * What must happen before the sandbox shuts the door (strace showed
+ * these opening files in the network process): the time zone loaded
+ * (tzset/localtime open /etc/localtime), OpenSSL's configuration read
+ * (openssl.cnf, on its first use: done by net_setup's key copy when the
+ * monitor has not used OpenSSL yet) and its DRBG seeded, so that a
+ * seeding failure shows here and not in the key exchange.
  */
 static int
 net_before_sandbox(char *err, size_t errsz)
@@ -441,12 +443,17 @@ net_finish(struct netconn *c)
 	else
 		log_debug("connection from %s ended: %s", c->p->peer,
 		    c->reason);
+	if (c->dropped > 0)
+		log_debug("%llu bytes from the helper dropped (no RFB server "
+		    "yet)", (unsigned long long)c->dropped);
 	if (!c->monitor_gone)
 		(void)netconn_ipc_str(c, IPC_CLOSED, c->reason);
 	if (c->s == NULL)
 		return;
 	netchan_close(c);
-	if (c->sock_given &&
+	/* Only once the key exchange started: before, a DISCONNECT packet
+	 * would precede our banner. */
+	if (c->ev != NULL &&
 	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
 		/* Blocking for the last packets, bounded by the session's
 		 * timeout. */

@@ -21,7 +21,7 @@
 #define NETCONN_REASON_MAX	256	/* why the connection ended */
 #define NETCONN_GREETING	"RFB 003.008\n"
 #define NETCONN_SUBSYSTEM	"rfb"
-#define NETCONN_PUMP_MAX	(1024 * 1024)	/* pending bytes per side */
+#define NETCONN_PUMP_MAX	(1024 * 1024)	/* bytes queued for the helper */
 #define NETCONN_IPC_WAIT_MS	5000	/* bound on a blocked IPC write */
 
 /* Where the session channel stands. */
