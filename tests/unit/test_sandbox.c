@@ -52,9 +52,12 @@ child_defaults(void)
 	alarm(10);	/* a hang is a failure, not a stuck test */
 }
 
-/* Runs fn(arg) in a sandboxed child; returns the wait status. */
+typedef void (*parent_fn)(pid_t child, void *arg);
+
+/* Runs fn(arg) in a sandboxed child while the parent runs parent(arg)
+ * (when not NULL); returns the child's wait status. */
 static int
-run_sandboxed(child_fn fn, void *arg)
+run_sandboxed_with(child_fn fn, parent_fn parent, void *arg)
 {
 	pid_t pid;
 	int st;
@@ -72,8 +75,16 @@ run_sandboxed(child_fn fn, void *arg)
 		}
 		_exit(fn(arg));
 	}
+	if (parent != NULL)
+		parent(pid, arg);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	return st;
+}
+
+static int
+run_sandboxed(child_fn fn, void *arg)
+{
+	return run_sandboxed_with(fn, NULL, arg);
 }
 
 static void
@@ -220,6 +231,8 @@ try_io(void *arg)
 	uint8_t rnd[16];
 	void *big;
 
+	if (close(sv[1]) != 0)
+		return C_IO;
 	if (write(sv[0], "ping", 4) != 4)
 		return C_IO;
 	if (send(sv[0], "ping", 4, MSG_NOSIGNAL) != 4)
@@ -245,35 +258,30 @@ try_io(void *arg)
 }
 
 static void
-test_io_works(void **state)
+io_parent(pid_t child, void *arg)
 {
-	int sv[2], st;
+	int *sv = arg;
 	char buf[8];
 	size_t got;
 	ssize_t n;
-	pid_t pid;
 
-	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		char err[256];
-
-		close(sv[1]);
-		child_defaults();
-		if (sandbox_enter(err, sizeof(err)) != 0)
-			_exit(C_ENTER);
-		_exit(try_io(sv));
-	}
+	(void)child;
 	close(sv[0]);
 	/* the child's two writes may arrive apart */
 	for (got = 0; got < 8; got += (size_t)n)
 		assert_true((n = read(sv[1], buf + got, 8 - got)) > 0);
 	assert_memory_equal(buf, "pingping", 8);
 	assert_int_equal(write(sv[1], "pongpong", 8), 8);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
+}
+
+static void
+test_io_works(void **state)
+{
+	int sv[2], st;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	st = run_sandboxed_with(try_io, io_parent, sv);
 	close(sv[1]);
 	expect_exit(st, C_OK);
 }
@@ -326,51 +334,59 @@ test_abort_still_aborts(void **state)
 	assert_int_equal(WTERMSIG(st), SIGABRT);
 }
 
-/* The kernel's view: no_new_privs set, seccomp in filter mode. */
-static void
-test_kernel_state(void **state)
+/* The kernel's view: no_new_privs set, seccomp in filter mode, read
+ * from /proc by the parent while the sandboxed child waits. */
+struct kstate {
+	int go[2], ready[2];
+	bool nnp, filter;
+};
+
+static int
+kstate_child(void *arg)
 {
-	int go[2], ready[2], st;
+	struct kstate *k = arg;
+	char c;
+
+	if (write(k->ready[1], "r", 1) != 1 || read(k->go[0], &c, 1) != 1)
+		return C_IO;
+	return C_OK;
+}
+
+static void
+kstate_parent(pid_t child, void *arg)
+{
+	struct kstate *k = arg;
 	char path[64], line[256], c;
-	bool nnp = false, filter = false;
-	pid_t pid;
 	FILE *f;
 
-	(void)state;
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(ready), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		char err[256];
-
-		child_defaults();
-		if (sandbox_enter(err, sizeof(err)) != 0)
-			_exit(C_ENTER);
-		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(C_IO);
-		_exit(C_OK);
-	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	assert_int_equal(read(k->ready[0], &c, 1), 1);
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)child);
 	assert_non_null(f = fopen(path, "r"));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (strcmp(line, "NoNewPrivs:\t1\n") == 0)
-			nnp = true;
+			k->nnp = true;
 		if (strcmp(line, "Seccomp:\t2\n") == 0)
-			filter = true;
+			k->filter = true;
 	}
 	fclose(f);
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	expect_exit(st, C_OK);
-	assert_true(nnp);
-	assert_true(filter);
-	close(go[0]);
-	close(go[1]);
-	close(ready[0]);
-	close(ready[1]);
+	assert_int_equal(write(k->go[1], "g", 1), 1);
+}
+
+static void
+test_kernel_state(void **state)
+{
+	struct kstate k = { .nnp = false, .filter = false };
+
+	(void)state;
+	assert_int_equal(pipe(k.go), 0);
+	assert_int_equal(pipe(k.ready), 0);
+	expect_exit(run_sandboxed_with(kstate_child, kstate_parent, &k), C_OK);
+	assert_true(k.nnp);
+	assert_true(k.filter);
+	close(k.go[0]);
+	close(k.go[1]);
+	close(k.ready[0]);
+	close(k.ready[1]);
 }
 
 int
