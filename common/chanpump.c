@@ -297,8 +297,11 @@ pump_data_cb(ssh_session s, ssh_channel ch, void *data, uint32_t len,
 	}
 	if (p->failed)
 		return (int)len;	/* the caller is tearing down */
-	if (p->pulling)
-		return 0;		/* ssh_channel_read takes it, in order */
+	if (p->pulling) {
+		/* ssh_channel_read takes it, in order, after what it holds */
+		p->held = len;
+		return 0;
+	}
 	if (pq_used(&p->rx) == 0)
 		took = sink_offer(p, data, len);
 	if (took < len)
@@ -576,18 +579,28 @@ send_eof_when_drained(struct chanpump *p)
 		  (unsigned long long)p->st.to_channel);
 }
 
-int
-chanpump_after_poll(struct chanpump *p)
+/* Channel -> sink: everything that can move now, then EOF after it. */
+static void
+rx_step(struct chanpump *p)
 {
-	if (!p->failed && (ssh_get_status(p->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))
-	    && !chanpump_done(p))
-		fail(p, "SSH session closed");
 	drain_rx(p);
 	pull_held(p);
 	drain_rx(p);
 	deliver_eof(p);
+}
+
+int
+chanpump_after_poll(struct chanpump *p)
+{
+	rx_step(p);
 	flush_tx(p);
 	send_eof_when_drained(p);
+	/* Writing ran libssh's packet handling: data, EOF or CLOSE may
+	 * have arrived meanwhile. */
+	rx_step(p);
+	if (!p->failed && !chanpump_done(p) &&
+	    (ssh_get_status(p->s) & (SSH_CLOSED | SSH_CLOSED_ERROR)))
+		fail(p, "SSH session closed");
 	sync_fds(p);
 	close_done_fds(p);
 	if (p->failed) {

@@ -20,8 +20,14 @@
  *
  * Rules for the caller: create the pump from a callback or between polls;
  * call chanpump_after_poll() after every ssh_event_dopoll(), never from
- * inside a libssh callback; do not set a channel_data_function of your own
- * on the channel; ignore SIGPIPE (writes to a pipe whose reader is gone).
+ * inside a libssh callback, and again after a chanpump_write() made
+ * outside a poll callback (nothing else would start sending it); do not
+ * set a channel_data_function of your own on the channel; do not register
+ * the pump's fds with the event yourself (ssh_event_remove_fd drops every
+ * handle of an fd); free the pump before the channel; ignore SIGPIPE
+ * (writes to a pipe whose reader is gone). Other callbacks in the same
+ * event should not call libssh I/O either: libssh's poll loop runs nested
+ * inside such calls.
  *
  * Memory is bounded: at most max_pending bytes wait for the channel, at
  * most CHANPUMP_RX_CAP bytes wait for the local sink, and libssh itself
@@ -96,9 +102,9 @@ int chanpump_attach_fds(struct chanpump *p, int in_fd, int out_fd,
 /* buffer mode: channel data goes to fn. 0, or -1 when fds are attached. */
 int chanpump_set_recv(struct chanpump *p, chanpump_recv_fn fn, void *ud);
 
-/* Queues n bytes for the channel (copied): 0, or -1 when that would
- * exceed max_pending (nothing queued: wait for chanpump_room() to grow),
- * after EOF was asked for, or when the channel is gone. */
+/* Queues n bytes for the channel (copied, all or nothing): 0, or -1 when
+ * that would exceed max_pending (wait for chanpump_room() to grow), after
+ * EOF was asked for, or once the channel is closed or the pump failed. */
 int chanpump_write(struct chanpump *p, const void *data, size_t n);
 size_t chanpump_pending(const struct chanpump *p);
 size_t chanpump_room(const struct chanpump *p);
@@ -117,7 +123,8 @@ const char *chanpump_error(const struct chanpump *p);
 const struct chanpump_stats *chanpump_stats(const struct chanpump *p);
 
 /* Removes its callbacks and fds from the channel and the event, closes
- * owned fds; does not close the channel. NULL is accepted. */
+ * owned fds; does not close the channel (call it between polls, before
+ * ssh_channel_free). NULL is accepted. */
 void chanpump_free(struct chanpump *p);
 
 #endif

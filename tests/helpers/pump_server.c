@@ -19,6 +19,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -425,7 +427,7 @@ main(int argc, char **argv)
 	ssh_bind b = NULL;
 	double deadline;
 	long secs = 600;
-	int opt, lfd, fd, rc = 1, verbose = 0;
+	int opt, lfd, fd, rc = 1, verbose = 0, one = 1;
 
 	memset(&sv, 0, sizeof(sv));
 	sv.max_pending = 256 * 1024;
@@ -471,6 +473,9 @@ main(int argc, char **argv)
 	close(lfd);
 	if (fd < 0)
 		goto out;
+	/* libssh's server leaves Nagle on: small key exchange packets then
+	 * wait for a delayed ACK (~40 ms per re-key, measured). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	sv.s = ssh_new();
 	if (sv.s == NULL || ssh_bind_accept_fd(b, sv.s, fd) != SSH_OK) {
 		log_error("accept: %s", sv.s ? ssh_get_error(b) : "no memory");
