@@ -122,15 +122,20 @@ check "shutdown reason reported" grep -q \
 wait_exit "$DPID" 10
 exec 3>&-
 
-# 5. A fresh assistd: one plain session, end to end, exit status 0.
-start_assistd s2 --authorized-keys "$T/authorized" --wait 60
-timeout 20 $SSHC -i "$T/helper" -p "$PORT" -s "$U" rfb </dev/null \
-    >"$T/greeting" 2>"$T/greeting.err"
+# 5. A fresh assistd: one plain session, end to end, exit status 0; the
+#    helper's 8 MiB all reach the network process through re-keys every
+#    1 MiB (counted, then dropped: no RFB server yet).
+start_assistd s2 --authorized-keys "$T/authorized" --wait 60 -vv
+head -c 8388608 /dev/urandom >"$T/8m"
+timeout 60 $SSHC -i "$T/helper" -p "$PORT" -o RekeyLimit=1M -s "$U" rfb \
+    <"$T/8m" >"$T/greeting" 2>"$T/greeting.err"
 rc=$?
 if [ $rc -eq 0 ] && cmp -s "$T/greeting" "$T/greeting.want"; then
 	ok "ssh -s rfb: exactly the 12-byte greeting, exit 0"
 else
 	notok "ssh -s rfb (rc=$rc): $(od -c "$T/greeting" | head -n 2) $(cat "$T/greeting.err")"
 fi
+check "all 8388608 bytes of the helper received" \
+    wait_for "$T/s2.out" ': 8388608 bytes from the helper dropped' 5
 check "session end reported to the monitor" \
     grep -q 'connection closed: helper ended the session (EOF)' "$T/s2.out"
