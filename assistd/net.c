@@ -436,13 +436,13 @@ net_ready_to_write(struct netconn *c)
 static void
 net_finish(struct netconn *c)
 {
+	const char *peer = c->p->peer ? c->p->peer : "?";
+
 	/* The monitor logs IPC_CLOSED; errors are ours to show. */
 	if (c->failed || c->monitor_gone)
-		log_error("connection from %s ended: %s", c->p->peer,
-		    c->reason);
+		log_error("connection from %s ended: %s", peer, c->reason);
 	else
-		log_debug("connection from %s ended: %s", c->p->peer,
-		    c->reason);
+		log_debug("connection from %s ended: %s", peer, c->reason);
 	if (c->dropped > 0)
 		log_debug("%llu bytes from the helper dropped (no RFB server "
 		    "yet)", (unsigned long long)c->dropped);
@@ -499,6 +499,12 @@ net_main(const struct net_params *p)
 	ipc_init(&c.ipc, p->ipc_fd);
 	if (net_close_fds(p->sock, p->ipc_fd, err, sizeof(err)) != 0)
 		goto setup_failed;
+	if (p->hostkey == NULL || p->user == NULL || p->authorized == NULL ||
+	    p->peer == NULL || p->login_grace_secs < 1 ||
+	    p->max_auth_tries < 1) {
+		snprintf(err, sizeof(err), "bad network process parameters");
+		goto setup_failed;
+	}
 	if ((flags = fcntl(p->ipc_fd, F_GETFL)) < 0 ||
 	    fcntl(p->ipc_fd, F_SETFL, flags | O_NONBLOCK) != 0) {
 		snprintf(err, sizeof(err), "IPC fd: %s", strerror(errno));
