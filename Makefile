@@ -46,11 +46,13 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
-D_OBJ      := $(D_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
-D_LIBOBJ   := $(filter-out $(BUILD)/assistd/main.o,$(D_OBJ))
-CLI_LIBOBJ := $(filter-out $(BUILD)/assist-cli/main.o,$(CLI_OBJ))
+# Objects live under $(OBJ): $(BUILD)/assistd is the program itself.
+OBJ        := $(BUILD)/obj
+COMMON_OBJ := $(COMMON_SRC:%.c=$(OBJ)/%.o)
+D_OBJ      := $(D_SRC:%.c=$(OBJ)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(OBJ)/%.o)
+D_LIBOBJ   := $(filter-out $(OBJ)/assistd/main.o,$(D_OBJ))
+CLI_LIBOBJ := $(filter-out $(OBJ)/assist-cli/main.o,$(CLI_OBJ))
 
 LIBCOMMON  := $(BUILD)/libcommon.a
 LIBD       := $(BUILD)/libassistd.a
@@ -64,7 +66,7 @@ PROGS := $(BUILD)/assistd $(BUILD)/assist-cli
 
 all: $(PROGS)
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -78,21 +80,24 @@ $(LIBD): $(D_LIBOBJ)
 $(LIBCLI): $(CLI_LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/assistd: $(BUILD)/assistd/main.o $(LIBD) $(LIBCOMMON)
+$(BUILD)/assistd: $(OBJ)/assistd/main.o $(LIBD) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
-$(BUILD)/assist-cli: $(BUILD)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
+$(BUILD)/assist-cli: $(OBJ)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
 
 TEST_LIBS = $(LIBD) $(LIBCLI) $(LIBCOMMON)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_LIBS)
+$(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_TEST))
 
-$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(TEST_LIBS)
+$(BUILD)/tests/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(OBJ)/tests/fuzz/replay.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
-$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(TEST_LIBS)
+$(BUILD)/tests/%: $(OBJ)/tests/helpers/%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
 tests: $(PROGS) $(UNIT_BIN) $(HELPER_BIN) $(FUZZ_BIN)
