@@ -158,6 +158,17 @@ netbind_new(ssh_key hostkey, char *err, size_t errsz)
 		    ssh_get_error(b));
 		goto fail;
 	}
+	/* Name ourselves in the SSH version string ("SSH-2.0-assistd_X"):
+	 * the helper's tools see what they talk to, and scanners do not
+	 * mistake libssh 0.10.6 for 0.1 (ssh-audit 2.5 compares versions as
+	 * strings and reports CVE-2016-0739 for it). assistd --version
+	 * prints the library versions. */
+	if (ssh_bind_options_set(b, SSH_BIND_OPTIONS_BANNER,
+	    "assistd_" ASSIST_VERSION) != 0) {
+		snprintf(err, errsz, "setting the version banner: %s",
+		    ssh_get_error(b));
+		goto fail;
+	}
 	if (netbind_set_lists(b, err, errsz) != 0)
 		goto fail;
 	return b;
