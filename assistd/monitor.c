@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -258,7 +260,7 @@ accept_one(struct monitor *m, int lfd)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	char peer[128];
-	int fd;
+	int fd, one = 1;
 
 	fd = accept(lfd, (struct sockaddr *)&ss, &len);
 	if (fd < 0) {
@@ -267,6 +269,9 @@ accept_one(struct monitor *m, int lfd)
 		return;
 	}
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* libssh's server leaves Nagle on: small packets (re-key, input
+	 * events) would wait ~40 ms for a delayed ACK. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_name(&ss, len, peer, sizeof(peer));
 	if (m->stop_ms != 0 || m->sessions_done > 0) {
 		close(fd);

@@ -14,18 +14,25 @@
 struct net_params {
 	int sock;		/* accepted TCP connection; owned by net_main */
 	int ipc_fd;		/* our end of the socketpair; owned by net_main */
-	ssh_key hostkey;	/* private host key; borrowed */
+	ssh_key hostkey;	/* private ed25519 host key; borrowed (copied) */
 	const char *peer;	/* "addr port" of the helper, for messages */
 	const char *user;	/* the only SSH user name accepted */
 	const struct authkeys *authorized; /* keys accepted (borrowed) */
-	int login_grace_secs;	/* disconnect if not authenticated by then */
-	int max_auth_tries;	/* disconnect after this many failed tries */
+	int login_grace_secs;	/* >= 1: to authenticate and ask a session */
+	int max_auth_tries;	/* >= 1: failed tries before disconnect */
 };
 
 /*
  * Serves one connection to its end. Called in the child right after
- * fork; closes every other fd first. Returns the child's exit status
- * (0 after an orderly end, 1 after an error).
+ * fork; closes every other fd first, and enters the sandbox before it
+ * reads the peer. Tells the monitor: IPC_AUTH_RESULT for every
+ * authentication decision (not for "none"), IPC_SESSION_REQUEST ("rfb")
+ * once, IPC_CLOSED (reason) at the end unless the monitor closed the IPC
+ * first (which ends the connection at once). Understands
+ * IPC_SESSION_GRANT, IPC_SESSION_DENY and IPC_SHUTDOWN; anything else
+ * ends the connection. Returns the child's exit status: 0 after an
+ * orderly end (whoever ended it), 1 after an internal error (bad
+ * parameters, no sandbox, a broken IPC, a protocol error of the monitor).
  */
 int net_main(const struct net_params *p);
 

@@ -13,6 +13,8 @@
 #define AUTHKEYS_MAX_KEYS	1024
 #define AUTHKEYS_MAX_LINE	8192
 #define AUTHKEYS_MAX_BLOB	4096
+#define AUTHKEYS_MAX_FILE	(4u * 1024 * 1024)	/* largest file read */
+#define AUTHKEYS_MIN_RSA_BITS	2048	/* shorter RSA keys are refused */
 
 struct authkey {
 	char *type;		/* key type name from the line */
@@ -27,13 +29,18 @@ struct authkeys {
 };
 
 /*
- * Parses text (len bytes, named name in messages). On error returns -1
- * and writes "name:line: reason" to err (errsz bytes). The caller frees
- * with authkeys_free.
+ * Parses text (len bytes, named name in messages): blank lines and '#'
+ * comments are skipped; every other line must be "type base64 [comment]"
+ * with a plain key of an accepted type (ed25519, ecdsa, rsa >= 2048 bits,
+ * sk-ed25519, sk-ecdsa) whose blob is well formed. Returns 0, or -1 with
+ * "name:line: reason" in err (errsz bytes) and *out empty. The caller
+ * frees with authkeys_free.
  */
 int authkeys_parse(const char *name, const char *text, size_t len,
 		   struct authkeys *out, char *err, size_t errsz);
-/* Reads and parses a file; refuses files writable by others. */
+/* Reads and parses a file; refuses anything but a regular file owned by
+ * the caller or root, not writable by group or others, at most
+ * AUTHKEYS_MAX_FILE bytes. 0, or -1 with "path[:line]: reason" in err. */
 int authkeys_load(const char *path, struct authkeys *out, char *err,
 		  size_t errsz);
 /* Index of the key whose blob equals blob, or -1. */

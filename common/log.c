@@ -33,6 +33,9 @@ log_get_level(void)
 	return log_level;
 }
 
+static void log_v(enum log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 log_v(enum log_level level, const char *fmt, va_list ap)
 {

@@ -1,0 +1,262 @@
+/*
+ * netauth: publickey authentication of the helper in the network process;
+ * see netconn.h. libssh 0.10.6 has no login grace timer and no attempt
+ * limit, and ssh_set_auth_methods() only sets the list sent in
+ * USERAUTH_FAILURE (research §1, §4.7): both limits and the refusal of
+ * every other method are ours, here.
+ */
+#include "assistd/netconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/b64.h"
+#include "common/buf.h"
+#include "common/log.h"
+
+#define NETAUTH_FP_MAX	128	/* "SHA256:" + base64 of 32 bytes */
+#define NETAUTH_TYPE_MAX 64
+
+static bool
+netauth_is_cert(const uint8_t *blob, size_t len)
+{
+	static const char suffix[] = "-cert-v01@openssh.com";
+	const size_t sl = sizeof(suffix) - 1;
+	const uint8_t *t;
+	size_t n;
+	struct buf b;
+
+	buf_view(&b, blob, len);
+	if (buf_get_string_view(&b, NETAUTH_TYPE_MAX, &t, &n) != BUF_OK)
+		return false;
+	return n > sl && memcmp(t + n - sl, suffix, sl) == 0;
+}
+
+const char *
+netauth_decide(const char *want_user, const struct authkeys *authorized,
+	       const char *user, const uint8_t *blob, size_t blob_len)
+{
+	if (user == NULL || strcmp(user, want_user) != 0)
+		return "user name not accepted";
+	if (blob == NULL || blob_len == 0)
+		return "unreadable key";
+	/* The policy issue adds certificate checks; until then a
+	 * certificate is never taken for its plain key. */
+	if (netauth_is_cert(blob, blob_len))
+		return "certificates not yet supported";
+	if (authkeys_find(authorized, blob, blob_len) < 0)
+		return "key not authorized";
+	return NULL;
+}
+
+/* The key's wire blob (strictly decoded from libssh's base64 export). */
+static uint8_t *
+netauth_blob(ssh_key key, size_t *len)
+{
+	char *b64 = NULL;
+	uint8_t *blob;
+
+	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || b64 == NULL)
+		return NULL;
+	blob = b64_decode(b64, strlen(b64), AUTHKEYS_MAX_BLOB, len);
+	ssh_string_free_char(b64);
+	return blob;
+}
+
+static void
+netauth_fingerprint(ssh_key key, char *fp, size_t fpsz)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *s;
+
+	snprintf(fp, fpsz, "?");
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+	    &hlen) != SSH_OK)
+		return;
+	if ((s = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
+	    hlen)) != NULL) {
+		snprintf(fp, fpsz, "%s", s);
+		ssh_string_free_char(s);
+	}
+	ssh_clean_pubkey_hash(&hash);
+}
+
+/* Reports one decision to the monitor and the log. */
+static void
+netauth_report(struct netconn *c, bool accepted, const char *user,
+	       const char *method, const char *key_type, const char *fp,
+	       const char *reason)
+{
+	struct ipc_auth_result m;
+	char u[96];
+
+	log_sanitize(u, sizeof(u), user ? user : "", IPC_MAX_STR);
+	m.accepted = accepted ? 1 : 0;
+	m.user = u;
+	m.method = (char *)method;
+	m.key_type = (char *)key_type;
+	m.key_fp = (char *)fp;
+	m.reason = (char *)(reason ? reason : "");
+	/* The monitor logs every decision it receives; ours is for
+	 * debugging. */
+	if (accepted)
+		log_debug("accepted %s for %s from %s: %s %s", method, u,
+		    c->p->peer, key_type, fp);
+	else
+		log_debug("refused %s for %s from %s: %s%s%s%s", method, u,
+		    c->p->peer, reason, *key_type ? " (" : "", key_type,
+		    *key_type ? ")" : "");
+	(void)netconn_ipc_auth(c, &m);
+}
+
+/*
+ * Stops answering authentication requests. libssh 0.10.6 answers every
+ * request a callback refused with USERAUTH_FAILURE listing the session's
+ * methods, and sends nothing when none of them is publickey, password,
+ * keyboard-interactive, gssapi or hostbased (ssh_auth_reply_default).
+ * Setting the list to "none" alone therefore turns the refusal in hand,
+ * and any request that comes while we disconnect, into no reply: the
+ * helper's next packet is our DISCONNECT, as with sshd at MaxAuthTries,
+ * instead of a FAILURE that a client out of keys would report as
+ * "Permission denied" before reading our reason.
+ */
+static void
+netauth_stop(struct netconn *c)
+{
+	ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_NONE);
+}
+
+static void
+netauth_failed(struct netconn *c)
+{
+	c->auth_failures++;
+	log_debug("failed authentication attempt %d of %d", c->auth_failures,
+	    c->p->max_auth_tries);
+	netauth_check_limits(c, netconn_now_ms());
+}
+
+static int
+netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
+	       char state, void *ud)
+{
+	struct netconn *c = ud;
+	const char *type = ssh_key_type_to_char(ssh_key_type(key));
+	const char *why = NULL;
+	char fp[NETAUTH_FP_MAX];
+	uint8_t *blob;
+	size_t len = 0;
+
+	(void)s;
+	if (c->authenticated || c->done)
+		return SSH_AUTH_DENIED;
+	if (type == NULL)
+		type = "unknown";
+	netauth_fingerprint(key, fp, sizeof(fp));
+	blob = netauth_blob(key, &len);
+	why = netauth_decide(c->p->user, c->p->authorized, user, blob, len);
+	free(blob);
+	if (why == NULL && state != SSH_PUBLICKEY_STATE_NONE &&
+	    state != SSH_PUBLICKEY_STATE_VALID)
+		why = "bad signature";
+	if (why != NULL) {
+		netauth_report(c, false, user, "publickey", type, fp, why);
+		netauth_failed(c);
+		return SSH_AUTH_DENIED;
+	}
+	if (state == SSH_PUBLICKEY_STATE_NONE) {
+		/* The probe of an acceptable key: libssh answers PK_OK; the
+		 * decision comes with the signature. Not counted, as in
+		 * OpenSSH. */
+		log_debug("key %s %s acceptable, waiting for its signature",
+		    type, fp);
+		return SSH_AUTH_SUCCESS;
+	}
+	c->authenticated = true;
+	netauth_report(c, true, user, "publickey", type, fp, NULL);
+	return SSH_AUTH_SUCCESS;
+}
+
+/*
+ * libssh 0.10.6 runs GSSAPI (gss_indicate_mechs, gss_acquire_cred: the
+ * Kerberos configuration and keytab) for any client asking for
+ * gssapi-with-mic, whatever ssh_set_auth_methods() says. This callback
+ * makes it refuse before touching GSSAPI.
+ */
+static ssh_string
+netauth_gssapi_refuse(ssh_session s, const char *user, int n_oid,
+		      ssh_string *oids, void *ud)
+{
+	struct netconn *c = ud;
+
+	(void)s;
+	(void)n_oid;
+	(void)oids;
+	if (!c->authenticated && !c->done) {
+		netauth_report(c, false, user, "gssapi-with-mic", "", "",
+		    "method not allowed");
+		netauth_failed(c);
+	}
+	return NULL;
+}
+
+void
+netauth_setup(struct netconn *c)
+{
+	c->server_cb.auth_pubkey_function = netauth_pubkey;
+	c->server_cb.gssapi_select_oid_function = netauth_gssapi_refuse;
+	ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_PUBLICKEY);
+}
+
+static const char *
+netauth_method_name(int subtype)
+{
+	switch (subtype) {
+	case SSH_AUTH_METHOD_PASSWORD:
+		return "password";
+	case SSH_AUTH_METHOD_INTERACTIVE:
+		return "keyboard-interactive";
+	case SSH_AUTH_METHOD_HOSTBASED:
+		return "hostbased";
+	case SSH_AUTH_METHOD_GSSAPI_MIC:
+		return "gssapi-with-mic";
+	case SSH_AUTH_METHOD_PUBLICKEY:
+		return "publickey";
+	default:
+		return "unknown";
+	}
+}
+
+int
+netauth_message(struct netconn *c, ssh_message m)
+{
+	int sub = ssh_message_subtype(m);
+
+	/* "none" is how every client asks for the method list: answered
+	 * (publickey only), not counted, as in OpenSSH. */
+	if (sub == SSH_AUTH_METHOD_NONE || c->authenticated || c->done)
+		return 1;
+	netauth_report(c, false, ssh_message_auth_user(m),
+	    netauth_method_name(sub), "", "", "method not allowed");
+	netauth_failed(c);
+	return 1;
+}
+
+void
+netauth_check_limits(struct netconn *c, long long now_ms)
+{
+	if (c->authenticated || c->done)
+		return;
+	if (c->auth_failures >= c->p->max_auth_tries) {
+		netauth_stop(c);
+		netconn_end(c, false, "Too many authentication failures",
+		    "too many authentication failures (%d)",
+		    c->auth_failures);
+	} else if (now_ms >= c->grace_end_ms) {
+		netauth_stop(c);
+		netconn_end(c, false, "Login grace time exceeded",
+		    "login grace time (%d s) exceeded",
+		    c->p->login_grace_secs);
+	}
+}

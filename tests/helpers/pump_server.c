@@ -1,0 +1,517 @@
+/*
+ * pump_server: a small test-only libssh server built on common/chanpump.c,
+ * used by tests/e2e/pump_rekey.sh and bench/pump_bench.sh to move data
+ * through the pump with the real OpenSSH client. Not part of assistd.
+ *
+ *   pump_server -k HOSTKEY -a AUTHORIZED_PUB [-l ADDR] [-p PORT]
+ *               [-b MAX_PENDING] [-n SOURCE_BYTES] [-t SECONDS] [-v]
+ *
+ * Prints "listening on ADDR:PORT" (port 0 picks one), serves ONE
+ * connection (publickey auth against the one key in AUTHORIZED_PUB, same
+ * hardened algorithms as assistd), one session channel, one subsystem:
+ *   echo    fd mode: channel -> pipe -> channel
+ *   sink    buffer mode: counts and hashes what arrives, then EOF
+ *   source  buffer mode: sends SOURCE_BYTES of pseudo-random data, EOF
+ * then prints the pump's statistics and exits (0 when the pump finished
+ * cleanly). -t bounds the whole run (default 600 s).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+#include <openssl/evp.h>
+
+#include "common/chanpump.h"
+#include "common/log.h"
+
+#define PS_KEX		"curve25519-sha256,curve25519-sha256@libssh.org"
+#define PS_CIPHERS	"chacha20-poly1305@openssh.com,aes256-gcm@openssh.com," \
+			"aes128-gcm@openssh.com"
+#define PS_MACS		"hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"
+#define PS_HOSTKEY	"ssh-ed25519"
+#define PS_MAX_AUTH_TRIES	3
+#define PS_POLL_MS	500
+#define PS_CLOSE_GRACE_S	5
+#define PS_FEED_CHUNK	(64 * 1024)
+
+struct server {
+	ssh_session s;
+	ssh_event ev;
+	ssh_key authorized;
+	struct ssh_server_callbacks_struct scb;
+	struct ssh_channel_callbacks_struct ccb;
+	ssh_channel ch;
+	struct chanpump *pump;
+	size_t max_pending;
+	const char *subsystem;
+	bool authenticated;
+	int auth_tries;
+	/* sink and source */
+	EVP_MD_CTX *md;
+	uint64_t bytes;
+	uint64_t source_left;
+	uint64_t rng;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pump_server -k HOSTKEY -a AUTHORIZED_PUB "
+		"[-l ADDR] [-p PORT] [-b MAX_PENDING] [-n SOURCE_BYTES] "
+		"[-t SECONDS] [-v]\n");
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Listening socket on addr:port; prints the address actually bound. */
+static int
+listen_on(const char *addr, const char *port)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	int fd, one = 1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(addr, port, &hints, &ai);
+	if (rc != 0) {
+		log_error("%s:%s: %s", addr, port, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				 sizeof(one)) < 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv,
+			sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		log_error("listen on %s:%s: %s", addr, port, strerror(errno));
+		freeaddrinfo(ai);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	printf(ss.ss_family == AF_INET6 ? "listening on [%s]:%s\n" :
+	       "listening on %s:%s\n", host, serv);
+	fflush(stdout);
+	return fd;
+}
+
+static int
+accept_one(int lfd, double deadline)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	int ms = (int)((deadline - now_s()) * 1000);
+
+	if (ms <= 0 || poll(&pfd, 1, ms) != 1) {
+		log_error("nobody connected in time");
+		return -1;
+	}
+	return accept(lfd, NULL, NULL);
+}
+
+/* ---- sink / source (buffer mode) ---- */
+
+static long
+sink_recv(void *ud, const uint8_t *data, size_t n)
+{
+	struct server *sv = ud;
+
+	if (n == 0) {			/* channel EOF: answer with ours */
+		chanpump_send_eof(sv->pump);
+		return 0;
+	}
+	EVP_DigestUpdate(sv->md, data, n);
+	sv->bytes += n;
+	return (long)n;
+}
+
+static long
+discard_recv(void *ud, const uint8_t *data, size_t n)
+{
+	(void)ud;
+	(void)data;
+	return (long)n;
+}
+
+/* Queues more source data while the pump has room; returns bytes queued.
+ * The bytes only need to be hard to compress and hashed as sent. */
+static size_t
+feed_source(struct server *sv)
+{
+	uint8_t chunk[PS_FEED_CHUNK];
+	size_t n, i, total = 0;
+	uint64_t x = sv->rng;
+
+	while (sv->source_left > 0) {
+		n = chanpump_room(sv->pump);
+		if (n > sizeof(chunk))
+			n = sizeof(chunk);
+		if (n > sv->source_left)
+			n = (size_t)sv->source_left;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;	/* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			chunk[i] = (uint8_t)(x >> 32);
+		}
+		if (chanpump_write(sv->pump, chunk, n) < 0)
+			break;
+		EVP_DigestUpdate(sv->md, chunk, n);
+		sv->bytes += n;
+		sv->source_left -= n;
+		total += n;
+	}
+	sv->rng = x;
+	if (sv->source_left == 0)
+		chanpump_send_eof(sv->pump);
+	return total;
+}
+
+/* ---- libssh callbacks ---- */
+
+static int
+auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
+	    char state, void *ud)
+{
+	struct server *sv = ud;
+
+	(void)s;
+	(void)user;
+	if (sv->auth_tries >= PS_MAX_AUTH_TRIES)
+		return SSH_AUTH_DENIED;
+	if (ssh_key_cmp(key, sv->authorized, SSH_KEY_CMP_PUBLIC) != 0) {
+		sv->auth_tries++;
+		return SSH_AUTH_DENIED;
+	}
+	if (state == SSH_PUBLICKEY_STATE_NONE)
+		return SSH_AUTH_SUCCESS;	/* probe: send PK_OK */
+	if (state != SSH_PUBLICKEY_STATE_VALID) {
+		sv->auth_tries++;
+		return SSH_AUTH_DENIED;
+	}
+	sv->authenticated = true;
+	return SSH_AUTH_SUCCESS;
+}
+
+static int
+subsystem_request(ssh_session s, ssh_channel ch, const char *name, void *ud)
+{
+	struct server *sv = ud;
+	int pfd[2];
+
+	if (sv->pump != NULL)
+		return 1;
+	sv->pump = chanpump_new(s, ch, sv->ev, sv->max_pending);
+	if (sv->pump == NULL)
+		return 1;
+	if (strcmp(name, "echo") == 0) {
+		if (pipe(pfd) < 0)
+			goto refuse;
+		if (chanpump_attach_fds(sv->pump, pfd[0], pfd[1],
+					CHANPUMP_OWN_FDS) < 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+			goto refuse;
+		}
+		sv->subsystem = "echo";
+		return 0;
+	}
+	if (strcmp(name, "sink") == 0 || strcmp(name, "source") == 0) {
+		sv->md = EVP_MD_CTX_new();
+		if (sv->md == NULL ||
+		    EVP_DigestInit_ex(sv->md, EVP_sha256(), NULL) != 1)
+			goto refuse;
+		if (name[1] == 'i') {
+			sv->subsystem = "sink";
+			chanpump_set_recv(sv->pump, sink_recv, sv);
+		} else {
+			sv->subsystem = "source";
+			chanpump_set_recv(sv->pump, discard_recv, sv);
+			/* Writing from the request callback, as assistd
+			 * writes its greeting; sent by after_poll. */
+			feed_source(sv);
+		}
+		return 0;
+	}
+refuse:
+	chanpump_free(sv->pump);
+	sv->pump = NULL;
+	return 1;
+}
+
+static ssh_channel
+channel_open(ssh_session s, void *ud)
+{
+	struct server *sv = ud;
+
+	if (!sv->authenticated || sv->ch != NULL)
+		return NULL;
+	sv->ch = ssh_channel_new(s);
+	if (sv->ch == NULL)
+		return NULL;
+	memset(&sv->ccb, 0, sizeof(sv->ccb));
+	sv->ccb.userdata = sv;
+	sv->ccb.channel_subsystem_request_function = subsystem_request;
+	ssh_callbacks_init(&sv->ccb);
+	ssh_set_channel_callbacks(sv->ch, &sv->ccb);
+	return sv->ch;
+}
+
+/* ---- setup ---- */
+
+static int
+bind_opt(ssh_bind b, enum ssh_bind_options_e o, const void *v,
+	 const char *what)
+{
+	if (ssh_bind_options_set(b, o, v) != SSH_OK) {
+		log_error("bind option %s: %s", what, ssh_get_error(b));
+		return -1;
+	}
+	return 0;
+}
+
+static ssh_bind
+make_bind(ssh_key hostkey)
+{
+	ssh_bind b = ssh_bind_new();
+	bool no = false;
+
+	if (b == NULL)
+		return NULL;
+	if (bind_opt(b, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no, "config") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_IMPORT_KEY, hostkey, "hostkey") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_KEY_EXCHANGE, PS_KEX, "kex") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_CIPHERS_C_S, PS_CIPHERS, "ciphers") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_CIPHERS_S_C, PS_CIPHERS, "ciphers") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_HMAC_C_S, PS_MACS, "macs") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_HMAC_S_C, PS_MACS, "macs") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, PS_HOSTKEY,
+		     "hostkey algorithms") ||
+	    bind_opt(b, SSH_BIND_OPTIONS_PUBKEY_ACCEPTED_KEY_TYPES, PS_HOSTKEY,
+		     "pubkey types")) {
+		ssh_bind_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void
+print_report(const struct server *sv)
+{
+	const struct chanpump_stats *st;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	struct rusage ru;
+
+	if (sv->pump != NULL) {
+		st = chanpump_stats(sv->pump);
+		printf("pump: subsystem=%s to_channel=%" PRIu64
+		       " from_channel=%" PRIu64 " short_writes=%" PRIu64
+		       " rearms=%" PRIu64 " deferred=%" PRIu64
+		       " pulls=%" PRIu64 " held_max=%" PRIu64
+		       " discarded=%" PRIu64 "\n", sv->subsystem,
+		       st->to_channel, st->from_channel, st->short_writes,
+		       st->rearms, st->deferred, st->pulls, st->held_max,
+		       st->discarded);
+	}
+	if (sv->md != NULL && EVP_DigestFinal_ex(sv->md, md, &mdlen) == 1) {
+		printf("%s: bytes=%" PRIu64 " sha256=", sv->subsystem,
+		       sv->bytes);
+		for (i = 0; i < mdlen; i++)
+			printf("%02x", md[i]);
+		printf("\n");
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("server: cpu_ms=%ld maxrss_kb=%ld\n",
+	       (long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	       (long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000,
+	       ru.ru_maxrss);
+	fflush(stdout);
+}
+
+/* Runs the session to its end; 0 when the pump finished cleanly. */
+static int
+serve(struct server *sv, double deadline)
+{
+	bool kex_done = false, closing = false, clean = false;
+	double close_at = 0;
+	int rc;
+
+	for (;;) {
+		if (now_s() > deadline) {
+			log_error("time limit reached");
+			return -1;
+		}
+		ssh_event_dopoll(sv->ev, PS_POLL_MS);
+		if (!kex_done) {
+			rc = ssh_handle_key_exchange(sv->s);
+			if (rc == SSH_ERROR) {
+				log_error("key exchange: %s",
+					  ssh_get_error(sv->s));
+				return -1;
+			}
+			if (rc == SSH_OK) {
+				kex_done = true;
+				log_info("kex %s cipher %s mac %s",
+					 ssh_get_kex_algo(sv->s),
+					 ssh_get_cipher_out(sv->s),
+					 ssh_get_hmac_out(sv->s));
+			}
+		}
+		if (sv->pump != NULL && !closing) {
+			rc = chanpump_after_poll(sv->pump);
+			while (rc == 0 && sv->source_left > 0 &&
+			       strcmp(sv->subsystem, "source") == 0 &&
+			       feed_source(sv) > 0)
+				rc = chanpump_after_poll(sv->pump);
+			if (rc == 0 && sv->source_left == 0 &&
+			    strcmp(sv->subsystem, "source") == 0)
+				rc = chanpump_after_poll(sv->pump);
+			if (rc < 0) {
+				log_error("pump: %s", chanpump_error(sv->pump));
+				return -1;
+			}
+			if (chanpump_done(sv->pump)) {
+				clean = true;
+				closing = true;
+				close_at = now_s();
+				/* ssh exits 255 without an exit status */
+				ssh_channel_request_send_exit_status(sv->ch, 0);
+				ssh_channel_close(sv->ch);
+			}
+		}
+		if (ssh_get_status(sv->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))
+			break;
+		if (closing && now_s() - close_at > PS_CLOSE_GRACE_S)
+			break;
+	}
+	return clean ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *hostkey_path = NULL, *auth_path = NULL;
+	const char *addr = "127.0.0.1", *port = "0";
+	struct server sv;
+	ssh_key hostkey = NULL;
+	ssh_bind b = NULL;
+	double deadline;
+	long secs = 600;
+	int opt, lfd, fd, rc = 1, verbose = 0, one = 1;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.max_pending = 256 * 1024;
+	sv.rng = 0x9e3779b97f4a7c15ULL;
+	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:t:v")) != -1) {
+		switch (opt) {
+		case 'k': hostkey_path = optarg; break;
+		case 'a': auth_path = optarg; break;
+		case 'l': addr = optarg; break;
+		case 'p': port = optarg; break;
+		case 'b': sv.max_pending = strtoul(optarg, NULL, 10); break;
+		case 'n': sv.source_left = strtoull(optarg, NULL, 10); break;
+		case 't': secs = strtol(optarg, NULL, 10); break;
+		case 'v': verbose++; break;
+		default: usage(); return 2;
+		}
+	}
+	if (hostkey_path == NULL || auth_path == NULL || optind != argc ||
+	    secs <= 0) {
+		usage();
+		return 2;
+	}
+	log_init("pump_server", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	deadline = now_s() + (double)secs;
+	ssh_init();
+	if (verbose > 1)
+		ssh_set_log_level(SSH_LOG_PROTOCOL);
+	if (ssh_pki_import_privkey_file(hostkey_path, NULL, NULL, NULL,
+					&hostkey) != SSH_OK ||
+	    ssh_pki_import_pubkey_file(auth_path, &sv.authorized) != SSH_OK) {
+		log_error("cannot read %s or %s", hostkey_path, auth_path);
+		goto out;
+	}
+	b = make_bind(hostkey);	/* the bind owns hostkey from here */
+	hostkey = NULL;
+	if (b == NULL)
+		goto out;
+	lfd = listen_on(addr, port);
+	if (lfd < 0)
+		goto out;
+	fd = accept_one(lfd, deadline);
+	close(lfd);
+	if (fd < 0)
+		goto out;
+	/* libssh's server leaves Nagle on: small key exchange packets then
+	 * wait for a delayed ACK (~40 ms per re-key, measured). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	sv.s = ssh_new();
+	if (sv.s == NULL || ssh_bind_accept_fd(b, sv.s, fd) != SSH_OK) {
+		log_error("accept: %s", sv.s ? ssh_get_error(b) : "no memory");
+		close(fd);
+		goto out;
+	}
+	sv.scb.userdata = &sv;
+	sv.scb.auth_pubkey_function = auth_pubkey;
+	sv.scb.channel_open_request_session_function = channel_open;
+	ssh_callbacks_init(&sv.scb);
+	ssh_set_server_callbacks(sv.s, &sv.scb);
+	ssh_set_auth_methods(sv.s, SSH_AUTH_METHOD_PUBLICKEY);
+	ssh_set_blocking(sv.s, 0);
+	sv.ev = ssh_event_new();
+	if (sv.ev == NULL || ssh_handle_key_exchange(sv.s) == SSH_ERROR ||
+	    ssh_event_add_session(sv.ev, sv.s) != SSH_OK) {
+		log_error("key exchange: %s", ssh_get_error(sv.s));
+		goto out;
+	}
+	rc = serve(&sv, deadline) == 0 ? 0 : 1;
+	print_report(&sv);
+out:
+	chanpump_free(sv.pump);
+	if (sv.ev != NULL) {
+		if (sv.s != NULL)
+			ssh_event_remove_session(sv.ev, sv.s);
+		ssh_event_free(sv.ev);
+	}
+	if (sv.s != NULL) {
+		ssh_disconnect(sv.s);
+		ssh_free(sv.s);
+	}
+	EVP_MD_CTX_free(sv.md);
+	ssh_key_free(sv.authorized);
+	ssh_key_free(hostkey);
+	ssh_bind_free(b);
+	ssh_finalize();
+	return rc;
+}
