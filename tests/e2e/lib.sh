@@ -5,11 +5,16 @@
 set -u
 : "${BUILD:?BUILD must name the build directory}"
 : "${TOP:?TOP must name the source tree}"
-ASSISTD="$BUILD/assistd"
 CLI="$BUILD/assist-cli"
 
 T=$(mktemp -d /tmp/assist-e2e.XXXXXX)
 chmod 0755 "$T"
+# The test account must be able to run assistd wherever the tree lives
+# (CI clones into a private directory): run a copy from $T/bin.
+mkdir -p "$T/bin"
+cp "$BUILD/assistd" "$T/bin/assistd"
+chmod 0755 "$T/bin" "$T/bin/assistd"
+ASSISTD="$T/bin/assistd"
 PIDS=""
 
 # The account assistd runs as in tests: assistd refuses root by design, so
