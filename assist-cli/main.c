@@ -12,6 +12,7 @@
 #include "assist-cli/hostcheck.h"
 #include "assist-cli/session.h"
 #include "assist-cli/settings.h"
+#include "common/defaults.h"
 #include "common/log.h"
 
 #include <libssh/libssh.h>
@@ -45,7 +46,7 @@ main_usage(FILE *f)
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
 	    "See assist-cli(1) for the exit statuses.\n",
-	    SETTINGS_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG);
+	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG);
 }
 
 static void

@@ -2,32 +2,23 @@
 #include "assist-cli/session.h"
 
 #include "assist-cli/exitcode.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-static long
-session_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Reads exactly n bytes before the deadline. 0, or -1 with err set. */
 static int
 session_read_exact(ssh_channel ch, char *buf, size_t n, long timeout_s,
 		   char *err, size_t errsz)
 {
-	long deadline = session_now_ms() + timeout_s * 1000;
+	long long deadline = clock_now_ms() + (long long)timeout_s * 1000;
 	size_t got = 0;
 
 	while (got < n) {
-		long left = deadline - session_now_ms();
+		long long left = deadline - clock_now_ms();
 		int r;
 
 		if (left <= 0) {

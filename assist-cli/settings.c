@@ -2,6 +2,7 @@
 #include "assist-cli/settings.h"
 
 #include "assist-cli/exitcode.h"
+#include "common/defaults.h"
 #include "common/knownhosts.h"
 #include "common/log.h"
 
@@ -377,7 +378,7 @@ settings_names(struct settings_work *w)
 		    s->hostname, strlen(s->hostname)));
 		return -1;
 	}
-	s->port = w->c.port > 0 ? w->c.port : SETTINGS_DEFAULT_PORT;
+	s->port = w->c.port > 0 ? w->c.port : ASSIST_DEFAULT_PORT;
 	s->user = strdup(w->c.user ? w->c.user : w->env->local_user);
 	if (s->user == NULL)
 		return -1;

@@ -14,9 +14,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* assistd's default port (assistd/listen.h LISTEN_DEFAULT_PORT; the two
- * programs share no headers). */
-#define SETTINGS_DEFAULT_PORT	 5922
 #define SETTINGS_DEFAULT_TIMEOUT 30	/* seconds, when no ConnectTimeout */
 #define SETTINGS_SYSTEM_CONFIG	 "/etc/ssh/ssh_config"
 

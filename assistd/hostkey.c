@@ -10,21 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#include "common/fileio.h"
 
 /* Writes text to path atomically (temporary file, fsync, rename). */
 static int
@@ -45,8 +31,8 @@ write_file_atomic(const char *path, const char *text, mode_t mode,
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, text, strlen(text)) != 0 ||
-	    fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 ||
+	    fileio_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -112,8 +98,8 @@ hostkey_read(const char *path, int fd, ssh_key *key, char *err,
 {
 	struct stat st;
 	char *text;
-	ssize_t n;
-	int r = -1;
+	size_t n;
+	int r = -1, e;
 
 	if (fstat(fd, &st) != 0) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -139,12 +125,18 @@ hostkey_read(const char *path, int fd, ssh_key *key, char *err,
 		    (long long)st.st_size);
 		return -1;
 	}
-	if ((text = calloc(1, (size_t)st.st_size + 1)) == NULL) {
+	/* Read to the end, so a file that changed size since fstat() is
+	 * refused rather than cut. */
+	text = fileio_read_fd(fd, HOSTKEY_MAX_FILE, &n, &e);
+	if (text == NULL && e == ENOMEM) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	n = read(fd, text, (size_t)st.st_size);
-	if (n != st.st_size) {
+	if (text == NULL) {
+		snprintf(err, errsz, "%s: short read", path);
+		return -1;
+	}
+	if (n != (size_t)st.st_size) {
 		snprintf(err, errsz, "%s: short read", path);
 		goto out;
 	}
@@ -163,7 +155,7 @@ hostkey_read(const char *path, int fd, ssh_key *key, char *err,
 	}
 	r = 0;
 out:
-	explicit_bzero(text, (size_t)st.st_size);
+	explicit_bzero(text, n);
 	free(text);
 	return r;
 }

@@ -1,6 +1,8 @@
 /* listen: --listen parsing and listening sockets; see listen.h. */
 #include "assistd/listen.h"
 
+#include "common/defaults.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -62,7 +64,7 @@ listen_parse(const char *spec, struct listen_addr *out, size_t max,
 {
 	char host[128];
 	const char *portstr = NULL;
-	unsigned port = LISTEN_DEFAULT_PORT;
+	unsigned port = ASSIST_DEFAULT_PORT;
 	size_t hlen;
 
 	if (spec[0] == '[') {

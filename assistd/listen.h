@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define LISTEN_DEFAULT_PORT	5922
 #define LISTEN_MAX		8	/* --listen given at most this often */
 
 struct listen_addr {

@@ -19,6 +19,7 @@
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
 #include "common/authkeys.h"
+#include "common/defaults.h"
 #include "common/duration.h"
 #include "common/log.h"
 
@@ -65,7 +66,7 @@ usage(FILE *f)
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
 "DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n",
-	    LISTEN_DEFAULT_PORT, DEFAULT_AUTH_TRIES, DEFAULT_MAX_STARTUPS);
+	    ASSIST_DEFAULT_PORT, DEFAULT_AUTH_TRIES, DEFAULT_MAX_STARTUPS);
 }
 
 static void

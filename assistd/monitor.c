@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "assistd/net.h"
+#include "common/clock.h"
 #include "common/ipc.h"
 #include "common/log.h"
 
@@ -52,15 +52,6 @@ struct monitor {
 };
 
 static int monitor_sigpipe[2] = { -1, -1 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 on_signal(int sig)
@@ -150,7 +141,7 @@ begin_stop(struct monitor *m, int status, const char *why)
 
 	if (m->stop_ms != 0)
 		return;
-	m->stop_ms = now_ms();
+	m->stop_ms = clock_now_ms();
 	m->status = status;
 	log_info("%s", why);
 	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
@@ -228,7 +219,7 @@ child_start(struct monitor *m, int sock, const char *peer)
 	c->pid = pid;
 	ipc_init(&c->ipc, sv[0]);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
-	c->started_ms = now_ms();
+	c->started_ms = clock_now_ms();
 	log_info("connection from %s: network process %d", peer, (int)pid);
 }
 
@@ -559,7 +550,7 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 	m.hostkey = hostkey;
 	m.user = user;
 	m.keys = keys;
-	m.start_ms = now_ms();
+	m.start_ms = clock_now_ms();
 	if (signals_setup() != 0) {
 		log_error("cannot set up signal handling: %s", strerror(errno));
 		return ASSISTD_EXIT_ERROR;
@@ -573,7 +564,7 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 		if (pfd[0].revents & POLLIN)
 			handle_signals(&m);
 		service(&m, pfd, who, n);
-		check_timers(&m, now_ms());
+		check_timers(&m, clock_now_ms());
 		if (m.stop_ms != 0 && count_children(&m, false) == 0)
 			return m.status;
 	}

@@ -19,21 +19,13 @@
 #include <sys/socket.h>
 
 #include "assistd/sandbox.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 #define NET_POLL_MAX_MS		1000	/* longest single wait */
 #define NET_CLOSE_TIMEOUT_S	5	/* bound on the final flush */
 #define NET_LINGER_MS		1000	/* bound on the lingering close */
 #define NET_ERR_MAX		256
-
-long long
-netconn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 netconn_end(struct netconn *c, bool failed, const char *helper_msg,
@@ -369,7 +361,7 @@ static void
 net_loop(struct netconn *c)
 {
 	while (!c->done) {
-		long long now = netconn_now_ms();
+		long long now = clock_now_ms();
 		int rc;
 
 		net_check_deadline(c, now);
@@ -398,12 +390,12 @@ net_loop(struct netconn *c)
 static void
 net_linger(struct netconn *c)
 {
-	long long end = netconn_now_ms() + NET_LINGER_MS, now;
+	long long end = clock_now_ms() + NET_LINGER_MS, now;
 	struct pollfd p = { .fd = c->linger_fd, .events = POLLIN };
 	char drop[4096];
 
 	(void)shutdown(c->linger_fd, SHUT_WR);
-	while ((now = netconn_now_ms()) < end) {
+	while ((now = clock_now_ms()) < end) {
 		if (poll(&p, 1, (int)(end - now)) <= 0)
 			break;
 		if (read(c->linger_fd, drop, sizeof(drop)) <= 0)
@@ -422,12 +414,12 @@ net_linger(struct netconn *c)
 static void
 net_ready_to_write(struct netconn *c)
 {
-	long long end = netconn_now_ms() + NET_LINGER_MS, now;
+	long long end = clock_now_ms() + NET_LINGER_MS, now;
 
 	while (c->ev != NULL &&
 	    (ssh_get_poll_flags(c->s) & SSH_WRITE_PENDING) &&
 	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) &&
-	    (now = netconn_now_ms()) < end)
+	    (now = clock_now_ms()) < end)
 		if (ssh_event_dopoll(c->ev, (int)(end - now)) == SSH_ERROR)
 			break;
 }
@@ -526,7 +518,7 @@ net_main(const struct net_params *p)
 		goto setup_failed;
 	}
 	log_debug("sandbox entered; serving %s", p->peer);
-	c.grace_end_ms = netconn_now_ms() + (long long)p->login_grace_secs *
+	c.grace_end_ms = clock_now_ms() + (long long)p->login_grace_secs *
 	    1000;
 	if (net_start(&c, err, sizeof(err)) != 0) {
 		netconn_end(&c, false, NULL, "%s", err);

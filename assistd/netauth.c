@@ -13,6 +13,7 @@
 
 #include "common/b64.h"
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 #define NETAUTH_FP_MAX	128	/* "SHA256:" + base64 of 32 bytes */
@@ -134,7 +135,7 @@ netauth_failed(struct netconn *c)
 	c->auth_failures++;
 	log_debug("failed authentication attempt %d of %d", c->auth_failures,
 	    c->p->max_auth_tries);
-	netauth_check_limits(c, netconn_now_ms());
+	netauth_check_limits(c, clock_now_ms());
 }
 
 static int

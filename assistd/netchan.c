@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/chanpump.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 #define NETCHAN_TEXT_MAX	128	/* peer text quoted in the log */
@@ -289,10 +290,10 @@ netchan_after_poll(struct netconn *c)
 static void
 netchan_drain(struct netconn *c, bool (*done)(const struct netconn *))
 {
-	long long end = netconn_now_ms() + NETCHAN_CLOSE_WAIT_MS;
+	long long end = clock_now_ms() + NETCHAN_CLOSE_WAIT_MS;
 	long long now;
 
-	while (!done(c) && (now = netconn_now_ms()) < end &&
+	while (!done(c) && (now = clock_now_ms()) < end &&
 	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
 		if (ssh_event_dopoll(c->ev, (int)(end - now)) == SSH_ERROR)
 			break;

@@ -65,9 +65,6 @@ struct netconn {
 	char disconnect_msg[NETCONN_REASON_MAX]; /* shown to the helper */
 };
 
-/* Monotonic milliseconds. */
-long long netconn_now_ms(void);
-
 /*
  * Ends the connection: leaves the event loop, records reason (for the
  * monitor and the log) and what the helper is told (helper_msg, NULL for

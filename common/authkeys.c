@@ -13,6 +13,7 @@
 
 #include "common/b64.h"
 #include "common/buf.h"
+#include "common/fileio.h"
 
 #define AUTHKEYS_MAX_NAME	64	/* longest key type / curve name */
 #define AUTHKEYS_MAX_FIELD	1024	/* longest field inside a key blob */
@@ -338,43 +339,6 @@ bad:
 	return 0;
 }
 
-/* Reads all of fd (at most max bytes) into a new NUL-terminated buffer. */
-static char *
-authkeys_read_all(int fd, size_t max, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap + 1), *nb;
-	ssize_t r;
-
-	while (b != NULL) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			cap *= 2;
-			if ((nb = realloc(b, cap + 1)) == NULL)
-				break;
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
-			if (n > max)
-				break;
-			b[n] = '\0';
-			*len = n;
-			return b;
-		}
-		n += (size_t)r;
-	}
-	if (n > max)
-		errno = EFBIG;
-	free(b);
-	return NULL;
-}
-
 int
 authkeys_load(const char *path, struct authkeys *out, char *err,
 	      size_t errsz)
@@ -382,7 +346,7 @@ authkeys_load(const char *path, struct authkeys *out, char *err,
 	struct stat st;
 	char *text;
 	size_t len;
-	int fd, r;
+	int fd, r, e;
 
 	memset(out, 0, sizeof(*out));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
@@ -415,14 +379,13 @@ authkeys_load(const char *path, struct authkeys *out, char *err,
 		close(fd);
 		return -1;
 	}
-	text = authkeys_read_all(fd, AUTHKEYS_MAX_FILE, &len);
+	text = fileio_read_fd(fd, AUTHKEYS_MAX_FILE, &len, &e);
+	close(fd);
 	if (text == NULL) {
 		authkeys_seterr(err, errsz, path, 0, "%s",
-		    errno == EFBIG ? "file too large" : strerror(errno));
-		close(fd);
+		    e == EFBIG ? "file too large" : strerror(e));
 		return -1;
 	}
-	close(fd);
 	r = authkeys_parse(path, text, len, out, err, errsz);
 	free(text);
 	return r;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 char *
@@ -23,6 +24,7 @@ fileio_read_fd(int fd, size_t max, size_t *len, int *err)
 			continue;
 		if (r < 0) {
 			*err = errno;
+			explicit_bzero(buf, n);
 			free(buf);
 			return NULL;
 		}
@@ -31,6 +33,7 @@ fileio_read_fd(int fd, size_t max, size_t *len, int *err)
 		n += (size_t)r;
 		if (n == cap) {
 			*err = EFBIG;
+			explicit_bzero(buf, n);
 			free(buf);
 			return NULL;
 		}

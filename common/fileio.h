@@ -11,7 +11,8 @@
  * Reads fd to its end into a new buffer (caller frees) of *len bytes,
  * plus a NUL after them so text can be used as a string. Returns NULL
  * with *err = EFBIG when there are more than max bytes, ENOMEM, or the
- * read(2) errno. Retries on EINTR.
+ * read(2) errno; on failure what was read is wiped before it is freed
+ * (private keys are read here). Retries on EINTR.
  */
 char *fileio_read_fd(int fd, size_t max, size_t *len, int *err);
 

@@ -1,11 +1,12 @@
 /* ipc: monitor <-> network process messages; see ipc.h. */
 #include "common/ipc.h"
 
+#include "common/clock.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 void
@@ -55,24 +56,15 @@ ipc_flush(struct ipc *c)
 	return 0;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 ipc_flush_wait(struct ipc *c, int timeout_ms)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = clock_now_ms() + timeout_ms;
 	struct pollfd p = { .fd = c->fd, .events = POLLOUT };
 	int r;
 
 	while ((r = ipc_flush(c)) == 1) {
-		long long left = end - now_ms();
+		long long left = end - clock_now_ms();
 
 		if (left <= 0) {
 			errno = ETIMEDOUT;

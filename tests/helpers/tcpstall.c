@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "common/clock.h"
 
 #define TCPSTALL_MAX_CONNS 64
 
@@ -26,15 +27,6 @@ struct conn {
 	size_t blen;
 	long long closed_ms;	/* -1 while open */
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 dial(int port)
@@ -63,7 +55,7 @@ on_readable(struct conn *c, long long t0)
 	size_t i;
 
 	if (n <= 0) {
-		c->closed_ms = now_ms() - t0;
+		c->closed_ms = clock_now_ms() - t0;
 		close(c->fd);
 		c->fd = -1;
 		return;
@@ -99,7 +91,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tcpstall: bad arguments\n");
 		return 64;
 	}
-	t0 = now_ms();
+	t0 = clock_now_ms();
 	end = t0 + (long long)secs * 1000;
 	for (i = 0; i < count; i++) {
 		conns[i].closed_ms = -1;
@@ -109,7 +101,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	while (now_ms() < end) {
+	while (clock_now_ms() < end) {
 		for (i = n = 0; i < count; i++) {
 			pfd[i].fd = conns[i].fd;	/* -1 is skipped */
 			pfd[i].events = POLLIN;
@@ -117,7 +109,7 @@ main(int argc, char **argv)
 		}
 		if (n == 0)
 			break;
-		if (poll(pfd, (nfds_t)count, (int)(end - now_ms())) < 0 &&
+		if (poll(pfd, (nfds_t)count, (int)(end - clock_now_ms())) < 0 &&
 		    errno != EINTR)
 			return 1;
 		for (i = 0; i < count; i++)

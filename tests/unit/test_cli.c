@@ -17,6 +17,7 @@
 #include "assist-cli/exitcode.h"
 #include "assist-cli/settings.h"
 #include "common/buf.h"
+#include "common/defaults.h"
 
 static char err[1024];
 
@@ -266,7 +267,7 @@ test_settings(void **state)
 	/* Defaults for an unconfigured host. */
 	assert_int_equal(resolve(&fx, (const char *[]){ "-F", "none", "other",
 	    NULL }, &s), CLI_EXIT_OK);
-	assert_int_equal(s.port, SETTINGS_DEFAULT_PORT);
+	assert_int_equal(s.port, ASSIST_DEFAULT_PORT);
 	assert_string_equal(s.user, "me");
 	assert_int_equal(s.strict, SSHCONFIG_STRICT_ASK);
 	assert_int_equal(s.timeout, SETTINGS_DEFAULT_TIMEOUT);
