@@ -117,7 +117,7 @@ sshkey_bits(const uint8_t *p, size_t n)
 	if (n == 0)
 		return 0;
 	bits = n * 8;
-	for (top = p[0]; (top & 0x80) == 0; top <<= 1)
+	for (top = p[0]; top != 0 && (top & 0x80) == 0; top <<= 1)
 		bits--;
 	return bits;
 }
