@@ -58,24 +58,36 @@ bool cert_is_cert_name(const char *name, size_t len);
 /*
  * Parses a certificate blob. Structure only: checks framing, lengths,
  * nested encodings, duplicate or unsorted options, that the signature
- * key is a plain key and not a certificate. 0, or -1 with a reason.
+ * key is a plain key and not a certificate, valid keys (sshkey_parse
+ * rules), no empty principal, valid_after < valid_before, a valid
+ * source-address list. 0, or -1 with "certificate: reason" and c zeroed
+ * (nothing to free). Strings taken from it (key_id, principals, option
+ * names) are NUL-free but may hold control characters: escape them
+ * (log_sanitize) wherever they are printed.
  */
 int cert_parse(const uint8_t *blob, size_t len, struct cert *c, char *err,
 	       size_t errsz);
 void cert_free(struct cert *c);
 
 /*
- * Full verification of a parsed certificate for use as kind (USER/HOST):
- * signature key equal byte for byte to one of the trusted CA blobs (its
- * index in *ca_index), CA signature valid over the signed part, type,
- * valid_after <= now < valid_before, at least one principal, only known
- * critical options (source-address, verify-required). Does not check
+ * Full verification of a parsed certificate for use as kind (USER/HOST),
+ * in this order: signature key equal byte for byte to one of the trusted
+ * CA blobs (its index in *ca_index, which may be NULL), CA signature
+ * valid over the signed part (rsa-sha2-256/512, never ssh-rsa SHA-1),
+ * type, valid_after <= now < valid_before, at least one principal (for
+ * host certificates too), only known critical options (user:
+ * source-address, verify-required; host: none). Does not check
  * source-address against a peer, principals, or revocation: policy.c
- * does. 0, or -1 with a precise reason ("certificate expired at ...").
+ * does. 0, or -1 with one precise reason ("certificate expired at
+ * 2026-11-29T10:00:00Z"); names from the certificate are escaped.
  */
 int cert_verify(const struct cert *c, uint32_t kind,
 		const uint8_t *const *ca_blobs, const size_t *ca_lens,
 		size_t nca, uint64_t now, size_t *ca_index, char *err,
 		size_t errsz);
+
+/* valid_after/valid_before as "2026-11-29T10:00:00Z"; "forever" for
+ * UINT64_MAX; the plain number when past year 9999. */
+void cert_format_time(uint64_t t, char *out, size_t outsz);
 
 #endif
