@@ -282,17 +282,24 @@ revoked_krl_short(struct revoked_krl *k, const char *what, int rc)
 }
 
 /* The CA entry for blob (len 0: any CA), merged like OpenSSH's
- * revoked_certs_for_ca_key() so repeated sections add up. */
+ * revoked_certs_for_ca_key() so repeated sections add up. A new CA key
+ * must parse as a plain public key (OpenSSH: sshkey_from_blob). */
 static struct revoked_ca *
 revoked_krl_ca(struct revoked_krl *k, const uint8_t *blob, size_t len)
 {
 	struct revoked_file *f = k->f;
 	struct revoked_ca *ca;
+	struct sshkey key;
+	char why[128];
 
 	for (size_t i = 0; i < f->ncas; i++)
 		if (f->cas[i].len == len &&
 		    (len == 0 || memcmp(f->cas[i].blob, blob, len) == 0))
 			return &f->cas[i];
+	if (len > 0 && sshkey_parse(blob, len, &key, why, sizeof(why)) < 0) {
+		revoked_krl_err(k, "CA key: %s", why);
+		return NULL;
+	}
 	if (k->r->ncas >= REVOKED_MAX_CAS) {
 		revoked_krl_err(k, "more than %u CA keys", REVOKED_MAX_CAS);
 		return NULL;
@@ -491,10 +498,8 @@ revoked_krl_certs(struct revoked_krl *k, struct buf *sect)
 	const uint8_t *cab, *resv;
 	size_t calen, rlen;
 	struct revoked_ca *ca;
-	struct sshkey key;
 	struct buf sub;
 	uint8_t type;
-	char why[128];
 	int rc;
 
 	if ((rc = buf_get_string_view(sect, SSHKEY_MAX_BLOB, &cab,
@@ -503,11 +508,6 @@ revoked_krl_certs(struct revoked_krl *k, struct buf *sect)
 				      &rlen)) != BUF_OK)
 		return revoked_krl_short(k, "certificate section CA key",
 					 rc);
-	if (calen > 0 && sshkey_parse(cab, calen, &key, why,
-				      sizeof(why)) < 0) {
-		revoked_krl_err(k, "CA key: %s", why);
-		return -1;
-	}
 	if ((ca = revoked_krl_ca(k, cab, calen)) == NULL)
 		return -1;
 	while (buf_avail(sect) > 0) {

@@ -763,6 +763,41 @@ test_range_limit(void **state)
 	expect_bad(&b, "more than 1048576 serial ranges");
 }
 
+/* Sections for one CA merge; distinct CA keys are capped. */
+static void
+test_ca_limit(void **state)
+{
+	struct buf b, s, k;
+	char err[256];
+	uint8_t pk[32];
+
+	(void)state;
+	for (int limit = 1024; limit <= 1025; limit++) {
+		krl_header(&b);
+		for (int i = 0; i < limit; i++) {
+			for (int rep = 0; rep < 2; rep++) {
+				memset(pk, 0, sizeof(pk));
+				memcpy(pk, &i, sizeof(i));
+				buf_init(&k, 128);
+				buf_put_cstring(&k, "ssh-ed25519");
+				buf_put_string(&k, pk, sizeof(pk));
+				buf_init(&s, 1024);
+				buf_put_string(&s, buf_ptr(&k), buf_avail(&k));
+				buf_put_string(&s, NULL, 0);
+				buf_put_u8(&s, 0x20);
+				buf_put_u32(&s, 8);
+				buf_put_u64(&s, (uint64_t)rep + 1);
+				buf_free(&k);
+				krl_section(&b, 1, &s);
+			}
+		}
+		if (limit == 1024)
+			assert_int_equal(try_add(&b, err, sizeof(err)), 0);
+		else
+			expect_bad(&b, "more than 1024 CA keys");
+	}
+}
+
 static void
 test_item_limit(void **state)
 {
@@ -865,6 +900,7 @@ main(void)
 		cmocka_unit_test(test_bad_blobs),
 		cmocka_unit_test(test_extensions),
 		cmocka_unit_test(test_range_limit),
+		cmocka_unit_test(test_ca_limit),
 		cmocka_unit_test(test_item_limit),
 		cmocka_unit_test(test_truncated),
 	};
