@@ -185,6 +185,11 @@ setup(void **state)
 	sh("ssh-keygen -q -s ca1 -I helper-key-2 -n alice -z 8 u6.pub");
 	sh("ssh-keygen -q -s ca1 -I u7 -n alice u7.pub");
 	sh("ssh-keygen -q -s ca3 -I u8 -n alice -z 150 u8.pub");
+	/* u9 (ecdsa) and u10 (rsa), certified by ca2 */
+	sh("ssh-keygen -q -t ecdsa -b 384 -N '' -C u9 -f u9 && "
+	   "ssh-keygen -q -t rsa -b 2048 -N '' -C u10 -f u10 && "
+	   "ssh-keygen -q -s ca2 -I u9 -n alice -z 9 u9.pub && "
+	   "ssh-keygen -q -s ca2 -I u10 -n alice -z 10 u10.pub");
 	for (int s = 99; s <= 201; s += 51)	/* 99 150 201 */
 		sh("cp u4.pub s%d.pub && ssh-keygen -q -s ca1 -I s%d -n a "
 		   "-z %d s%d.pub", s, s, s, s);
@@ -302,6 +307,13 @@ test_keys(void **state)
 	check("k_fp", "u5.pub", 1, "key SHA256:");
 	check("k_fp", "u5-cert.pub", 1, "(SHA256 fingerprint)");
 	check("k_fp", "u6.pub", 0, NULL);
+	/* ECDSA and RSA keys: the certified key cert.c hands over must be
+	 * byte for byte OpenSSH's plain blob. */
+	sh("echo \"key: $(cat u9.pub)\" > spec && echo \"key: $(cat u10.pub)"
+	   "\" >> spec && ssh-keygen -k -f k_types spec");
+	check("k_types", "u9-cert.pub", 1, "(explicit key)");
+	check("k_types", "u10-cert.pub", 1, "(explicit key)");
+	check("k_types", "u3-cert.pub", 0, NULL);
 	/* A key file given directly, and a certificate file directly. */
 	sh("ssh-keygen -k -f k_file u6.pub u2-cert.pub");
 	check("k_file", "u6.pub", 1, "revoked by KRL k_file");
