@@ -642,8 +642,10 @@ sv_dump_list(FILE *f, const char *kw, const char *const *v, size_t n)
 	fprintf(f, "%s", kw);
 	if (n == 0)
 		fprintf(f, " none");
+	/* Quoted when needed, so the line reads back as the same words. */
 	for (i = 0; i < n; i++)
-		fprintf(f, " %s", v[i]);
+		fprintf(f, strpbrk(v[i], " \t\"'#\\") != NULL ? " \"%s\"" :
+		    " %s", v[i]);
 	fprintf(f, "\n");
 }
 
@@ -683,6 +685,7 @@ srvconfig_dump(const struct srvconfig *c, FILE *f)
 	    e->host_certificate : "none");
 	sv_dump_layer(f, "administrator", c->sys_file, c->sys.file != NULL);
 	sv_dump_files(f, &e->sys);
-	sv_dump_layer(f, "user", c->usr_file, c->usr.file != NULL);
+	sv_dump_layer(f, "user (-o options, then)", c->usr_file,
+	    c->usr.file != NULL);
 	sv_dump_files(f, &e->usr);
 }
