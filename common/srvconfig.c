@@ -660,10 +660,13 @@ sv_dump_files(FILE *f, const struct policy_files *pf)
 	sv_dump_list(f, "revokedkeys", pf->revoked, pf->nrevoked);
 }
 
+/* "# WHO layer: [how]FILE[ (not present)]" */
 static void
-sv_dump_layer(FILE *f, const char *who, const char *file, bool read)
+sv_dump_layer(FILE *f, const char *who, const char *how, const char *file,
+	      bool read)
 {
-	fprintf(f, "# %s layer: %s%s\n", who, file != NULL ? file : "none",
+	fprintf(f, "# %s layer: %s%s%s\n", who, how,
+	    file != NULL ? file : "none",
 	    file != NULL && !read ? " (not present)" : "");
 }
 
@@ -683,9 +686,10 @@ srvconfig_dump(const struct srvconfig *c, FILE *f)
 	fprintf(f, "wait %d\n", e->wait_secs);
 	fprintf(f, "hostcertificate %s\n", e->host_certificate != NULL ?
 	    e->host_certificate : "none");
-	sv_dump_layer(f, "administrator", c->sys_file, c->sys.file != NULL);
+	sv_dump_layer(f, "administrator", "", c->sys_file,
+	    c->sys.file != NULL);
 	sv_dump_files(f, &e->sys);
-	sv_dump_layer(f, "user (-o options, then)", c->usr_file,
+	sv_dump_layer(f, "user", "-o options, then ", c->usr_file,
 	    c->usr.file != NULL);
 	sv_dump_files(f, &e->usr);
 }
