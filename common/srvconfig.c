@@ -206,6 +206,8 @@ srvconfig_free(struct srvconfig *c)
 {
 	size_t i;
 
+	free(c->sys_file);
+	free(c->usr_file);
 	sv_layer_free(&c->sys);
 	sv_layer_free(&c->usr);
 	for (i = 0; i < c->nowned; i++)
@@ -602,8 +604,13 @@ srvconfig_load(struct srvconfig *c, const struct srvconfig_args *a,
 	size_t i;
 
 	srvconfig_init(c);
-	c->sys_file = a->sys_file;
-	c->usr_file = a->usr_file;
+	if ((a->sys_file != NULL &&
+	    (c->sys_file = strdup(a->sys_file)) == NULL) ||
+	    (a->usr_file != NULL &&
+	    (c->usr_file = strdup(a->usr_file)) == NULL)) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	if (a->sys_file != NULL) {
 		slash = strrchr(a->sys_file, '/');
 		if (slash != NULL && slash != a->sys_file &&

@@ -100,8 +100,8 @@ struct srvconfig_effective {
 };
 
 struct srvconfig {
-	const char *sys_file;	/* where each layer's file is (borrowed), */
-	const char *usr_file;	/* even when absent; for srvconfig_dump */
+	char *sys_file;		/* where each layer's file is (copies), */
+	char *usr_file;		/* even when absent; for srvconfig_dump */
 	struct srvconfig_layer sys;
 	struct srvconfig_layer usr;
 	struct srvconfig_effective eff;

@@ -358,8 +358,8 @@ test_dump(void **state)
 	assert_int_equal(resolve(&c, "TrustedUserCAKeys /etc/a/ca.pub\n",
 	    "ListenAddress 127.0.0.1:0\nWait 90\n"
 	    "TrustedUserCAKeys \"/my ca.pub\" /b.pub\n"), 0);
-	c.sys_file = "sys";
-	c.usr_file = "/home/u/.config/assist/assistd.conf";
+	c.sys_file = strdup("sys");
+	c.usr_file = strdup("/home/u/.config/assist/assistd.conf");
 	f = open_memstream(&out, &len);
 	assert_non_null(f);
 	srvconfig_dump(&c, f);
