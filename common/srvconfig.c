@@ -544,6 +544,8 @@ srvconfig_resolve(struct srvconfig *c, const char *user, const char *home,
 	const struct srvconfig_strs *ls = &c->usr.listen, *hc;
 	size_t i;
 
+	while (c->nowned > 0)
+		free(c->owned[--c->nowned]);
 	memset(e, 0, sizeof(*e));
 	if (c->sys.listen.source != 0) {
 		if (c->usr.listen.source != 0)
