@@ -1,6 +1,7 @@
 /* sshconfig: ssh_config reader after OpenSSH 9.2 readconf.c; see sshconfig.h. */
 #include "common/sshconfig.h"
 
+#include "common/cfgline.h"
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/match.h"
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SC_WS " \t\r\n\f"
+#define SC_WS CFGLINE_WS
 
 /* What a keyword does here. Everything OpenSSH knows but we do not use
  * is KW_IGNORE; KW_IGNORE_WARN marks ignored options that weaken host
@@ -254,18 +255,17 @@ sshconfig_free(struct sshconfig *c)
 static int __attribute__((format(printf, 2, 3)))
 sc_error(struct sc_parse *p, const char *fmt, ...)
 {
-	char msg[512], name[256];
+	char msg[512], where[320];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->cmdline) {
-		snprintf(p->err, p->errsz, "command line option: %s", msg);
-	} else {
-		log_sanitize(name, sizeof(name), p->name, strlen(p->name));
-		snprintf(p->err, p->errsz, "%s:%lu: %s", name, p->line, msg);
-	}
+	if (p->cmdline)
+		snprintf(where, sizeof(where), "command line option");
+	else
+		cfgline_where(where, sizeof(where), p->name, p->line);
+	snprintf(p->err, p->errsz, "%s: %s", where, msg);
 	return -1;
 }
 
@@ -273,53 +273,6 @@ static const char *
 sc_safe(char *dst, size_t dstsz, const char *s)
 {
 	return log_sanitize(dst, dstsz, s, strlen(s));
-}
-
-/*
- * Splits s into words like OpenSSH's argv_split(): blanks separate words,
- * "double" or 'single' quotes group (also inside a word), backslash
- * escapes a quote, a backslash or (outside quotes) a space, and a word
- * starting with '#' ends the line. Words are written to store (at least
- * strlen(s) + 1 bytes). Returns the word count, -1 on an unclosed quote,
- * -2 on more than max words.
- */
-static int
-sc_split(const char *s, char *store, char **av, int max)
-{
-	size_t i = 0, o = 0;
-	int ac = 0;
-
-	for (;;) {
-		char quote = 0;
-
-		while (s[i] == ' ' || s[i] == '\t')
-			i++;
-		if (s[i] == '\0' || s[i] == '#')
-			break;
-		if (ac == max)
-			return -2;
-		av[ac++] = store + o;
-		for (; s[i] != '\0'; i++) {
-			char ch = s[i];
-
-			if (ch == '\\' && (s[i + 1] == '\'' || s[i + 1] == '"' ||
-			    s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' '))) {
-				store[o++] = s[++i];
-			} else if (quote == 0 && (ch == ' ' || ch == '\t')) {
-				break;
-			} else if (quote == 0 && (ch == '"' || ch == '\'')) {
-				quote = ch;
-			} else if (quote != 0 && ch == quote) {
-				quote = 0;
-			} else {
-				store[o++] = ch;
-			}
-		}
-		if (quote != 0)
-			return -1;
-		store[o++] = '\0';
-	}
-	return ac;
 }
 
 static int
@@ -1147,34 +1100,16 @@ sc_keyword(struct sc_parse *p, enum sc_kw kw, const char *kwname,
 static int
 sc_line(struct sc_parse *p, char *line)
 {
-	char store[SSHCONFIG_MAX_LINE], kwbuf[64], safe[128];
+	char store[SSHCONFIG_MAX_LINE], kwbuf[CFGLINE_MAX_KEYWORD], safe[128];
 	char *av[SSHCONFIG_MAX_ARGS];
-	char *s = line, *kw;
-	size_t n = strlen(line), i;
+	char *s, *kw;
 	int k, ac;
 
-	while (n > 0 && strchr(SC_WS, line[n - 1]) != NULL)
-		line[--n] = '\0';
-	s += strspn(s, SC_WS);
-	if (*s == '\0' || *s == '#')
+	if (cfgline_keyword(line, &kw, &s) != 0)
 		return 0;
-	kw = s;
-	s += strcspn(s, SC_WS "=");
-	if (*s != '\0') {
-		bool eq = *s == '=';
-
-		*s++ = '\0';
-		s += strspn(s, SC_WS);
-		if (!eq && *s == '=')
-			s += 1 + strspn(s + 1, SC_WS);
-	}
-	if (strlen(kw) >= sizeof(kwbuf))
+	if (cfgline_lower(kw, kwbuf) != 0)
 		return sc_error(p, "Bad configuration option: %s",
 		    sc_safe(safe, sizeof(safe), kw));
-	for (i = 0; kw[i] != '\0'; i++)
-		kwbuf[i] = (char)((kw[i] >= 'A' && kw[i] <= 'Z') ?
-		    kw[i] - 'A' + 'a' : kw[i]);
-	kwbuf[i] = '\0';
 	if (*s == '\0')
 		return sc_error(p, "no argument after keyword \"%s\"",
 		    sc_safe(safe, sizeof(safe), kwbuf));
@@ -1186,7 +1121,7 @@ sc_line(struct sc_parse *p, char *line)
 		return sc_error(p, "Bad configuration option: %s",
 		    sc_safe(safe, sizeof(safe), kwbuf));
 	}
-	ac = sc_split(s, store, av, SSHCONFIG_MAX_ARGS);
+	ac = cfgline_words(s, store, av, SSHCONFIG_MAX_ARGS);
 	if (ac == -1)
 		return sc_error(p, "invalid quotes");
 	if (ac < 0)
@@ -1213,23 +1148,17 @@ sc_parse_depth(struct sc_parse *parent, const char *name, const char *text,
 	if (len > SSHCONFIG_MAX_FILE)
 		return sc_error(&p, "file larger than %d bytes",
 		    SSHCONFIG_MAX_FILE);
-	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
+	for (;;) {
+		char why[128];
+		int r = cfgline_next(text, len, &off, line, sizeof(line), why,
+		    sizeof(why));
 
+		if (r == 0)
+			return 0;
 		p.line++;
-		if (n >= sizeof(line))
-			return sc_error(&p, "line longer than %d bytes",
-			    SSHCONFIG_MAX_LINE - 1);
-		if (memchr(text + off, '\0', n) != NULL)
-			return sc_error(&p, "line contains a NUL byte");
-		memcpy(line, text + off, n);
-		line[n] = '\0';
-		if (sc_line(&p, line) != 0)
-			return -1;
-		off += n + (nl ? 1 : 0);
+		if (r < 0 || sc_line(&p, line) != 0)
+			return r < 0 ? sc_error(&p, "%s", why) : -1;
 	}
-	return 0;
 }
 
 /* Reads at most SSHCONFIG_MAX_FILE bytes; *data is malloc'ed. 1 when the
@@ -1357,15 +1286,12 @@ sshconfig_apply_option(struct sshconfig *c, const struct sshconfig_ctx *ctx,
 	char line[SSHCONFIG_MAX_LINE];
 	bool active = true;
 	unsigned files = 0;
-	size_t n = strlen(option);
+	char why[128];
 
 	sc_top(&p, c, ctx, &active, &files, err, errsz);
 	p.cmdline = true;
-	if (n >= sizeof(line))
-		return sc_error(&p, "option longer than %d bytes",
-		    SSHCONFIG_MAX_LINE - 1);
-	memcpy(line, option, n + 1);
-	if (strpbrk(line, "\r\n") != NULL)
-		return sc_error(&p, "option contains a line break");
+	if (cfgline_option(option, line, sizeof(line), why,
+	    sizeof(why)) != 0)
+		return sc_error(&p, "%s", why);
 	return sc_line(&p, line);
 }
