@@ -135,8 +135,10 @@ fuzz:
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PROGS) keys/assist-ca $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(MANDIR)/man5 && \
+	  install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -343,3 +343,16 @@ check "the CA key is encrypted" sh -c '! ssh-keygen -y -P "" -f "$1" >/dev/null 
 SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" -d "$T/pca" sign-helper -I p -n p -o "$T/p-cert.pub" "$T/u4.pub" </dev/null >/dev/null 2>&1
 check "signing with the passphrase" has "$T/p-cert.pub" 'Key ID: "p"'
 fails "a wrong passphrase is one line" 1 env SSH_ASKPASS="$T/askpass-bad" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" -d "$T/pca" sign-helper -I q -n q -o "$T/q-cert.pub" "$T/u4.pub"
+
+# --- the CA key held only by ssh-agent (sign with ssh-keygen -U) -----------------
+bg agent ssh-agent -D -a "$T/agent.sock"
+AGENT=$LASTPID
+wait_for "$T/agent.out" 'SSH_AUTH_SOCK' 10
+ca init -d "$T/aca" -n "Agent CA" --no-passphrase >/dev/null 2>&1
+SSH_AUTH_SOCK="$T/agent.sock" ssh-add -q "$T/aca/ca" 2>/dev/null
+mv "$T/aca/ca" "$T/aca-ca.offline"
+SSH_AUTH_SOCK="$T/agent.sock" ca -d "$T/aca" sign-helper -I agent -n a -o "$T/agent-cert.pub" "$T/u4.pub" >/dev/null 2>&1
+check "signing through ssh-agent when the private key is offline" \
+    sh -c 'ssh-keygen -L -f "$1" | grep -qF "Signing CA: ED25519 $2 "' sh "$T/agent-cert.pub" "$(fp "$T/aca/ca.pub")"
+fails "without the agent, the offline key is one clear line" 1 env -u SSH_AUTH_SOCK "$CA_TOOL" -d "$T/aca" sign-helper -I agent2 -n a -o "$T/agent2-cert.pub" "$T/u4.pub"
+stop "$AGENT"
