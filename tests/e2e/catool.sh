@@ -344,6 +344,19 @@ SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" -d "$T/pca"
 check "signing with the passphrase" has "$T/p-cert.pub" 'Key ID: "p"'
 fails "a wrong passphrase is one line" 1 env SSH_ASKPASS="$T/askpass-bad" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" -d "$T/pca" sign-helper -I q -n q -o "$T/q-cert.pub" "$T/u4.pub"
 
+printf '#!/bin/sh\necho\n' >"$T/askpass-empty"
+chmod 0755 "$T/askpass-empty"
+fails "an empty passphrase without --no-passphrase is refused" 1 env SSH_ASKPASS="$T/askpass-empty" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" init -d "$T/eca"
+check "and the refused init left nothing behind" [ ! -e "$T/eca" ]
+mkdir "$T/eca2"
+fails "the same into an empty directory" 1 env SSH_ASKPASS="$T/askpass-empty" SSH_ASKPASS_REQUIRE=force setsid "$CA_TOOL" init -d "$T/eca2"
+check "which is left empty" [ -d "$T/eca2" -a -z "$(ls -A "$T/eca2")" ]
+chmod 0644 "$T/pca/ca"
+n0=$(cat "$T/pca/serial")
+fails "a CA key readable by others is refused" 1 ca -d "$T/pca" sign-helper -I q -n q -o "$T/q-cert.pub" "$T/u4.pub"
+check "before a serial is spent" [ "$(cat "$T/pca/serial")" = "$n0" ]
+chmod 0600 "$T/pca/ca"
+
 # --- the CA key held only by ssh-agent (sign with ssh-keygen -U) -----------------
 bg agent ssh-agent -D -a "$T/agent.sock"
 AGENT=$LASTPID
