@@ -263,6 +263,7 @@ check "--pattern is printed as given" grep -qF "@cert-authority *.corp.example,[
 check "-I and -o for hosts" has "$T/ws2-cert.pub" 'Key ID: "ws2"'
 fails "host name with a space" 2 ca -d "$D" sign-host -n 'a b' "$T/hostkey.pub"
 fails "host name with a quote" 2 ca -d "$D" sign-host -n "a'b" "$T/hostkey.pub"
+fails "host name with a wildcard (assist-cli compares names exactly)" 2 ca -d "$D" sign-host -n "*.corp.example" "$T/hostkey.pub"
 fails "pattern with a space" 2 ca -d "$D" sign-host -n a --pattern 'a b' "$T/hostkey.pub"
 fails "sign-host without -n" 2 ca -d "$D" sign-host "$T/hostkey.pub"
 fails "FIDO key as a host key" 1 ca -d "$D" sign-host -n a "$T/sk1.pub"
