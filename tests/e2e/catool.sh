@@ -214,6 +214,8 @@ fails "source address that is not an address" 2 ca -d "$D" sign-helper -I x -n x
 fails "--verify-required on a non-FIDO key" 2 ca -d "$D" sign-helper -I x -n x --verify-required "$T/u4.pub"
 fails "--no-touch-required on a non-FIDO key" 2 ca -d "$D" sign-helper -I x -n x --no-touch-required "$T/u4.pub"
 fails "unknown option" 2 ca -d "$D" sign-helper -I x -n x --bogus "$T/u4.pub"
+fails "unknown option with a newline and an escape: still one line" 2 ca -d "$D" sign-helper -I x -n x "$(printf -- '--a\nb\033[2J')" "$T/u4.pub"
+check "and the escape is not echoed" sh -c '! grep -q "$(printf "\033")" "$1"' sh "$T/f.err"
 fails "option without its value" 2 ca -d "$D" sign-helper -I x -n
 fails "two key files" 2 ca -d "$D" sign-helper -I x -n x "$T/u4.pub" "$T/u3.pub"
 fails "no key file" 2 ca -d "$D" sign-helper -I x -n x
@@ -307,6 +309,7 @@ fails "revoke an unknown key ID" 1 ca -d "$D" revoke -I nobody-has-this
 fails "revoke with two selectors" 2 ca -d "$D" revoke -z 1 -I carol
 fails "revoke with nothing" 2 ca -d "$D" revoke
 fails "revoke serial 0" 2 ca -d "$D" revoke -z 0
+fails "revoke a range from 0" 2 ca -d "$D" revoke -z 0-3
 fails "revoke a bad serial" 2 ca -d "$D" revoke -z '1;touch x'
 fails "revoke a backwards range" 2 ca -d "$D" revoke -z 5-3
 fails "revoke a key ID with '#'" 2 ca -d "$D" revoke -I 'a#b'
