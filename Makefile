@@ -137,6 +137,16 @@ demo: deps
 	$(MAKE) all
 	sh tests/demo.sh $(BUILD)
 
+# The CA tool (a script) goes with `make install`, and so do the section 5
+# pages when there are any (man/*.1, assist-ca.1 included, go above).
+install: install-ca
+install-ca:
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 keys/assist-ca $(DESTDIR)$(BINDIR)/
+	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(MANDIR)/man5 && \
+	  install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
+.PHONY: install-ca
+
 # libFuzzer builds (clang): one binary per tests/fuzz/fuzz_*.c.
 FUZZ_BUILD := build-fuzz
 fuzz:
