@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <libssh/libssh.h>
 
+#include "assistd/hostcertfile.h"
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
@@ -31,7 +33,7 @@
 
 enum {
 	OPT_LISTEN = 256, OPT_WAIT, OPT_AUTHKEYS, OPT_GRACE, OPT_TRIES,
-	OPT_STARTUPS,
+	OPT_STARTUPS, OPT_HOSTCERT,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "max-auth-tries", required_argument, NULL, OPT_TRIES },
 	{ "max-startups", required_argument, NULL, OPT_STARTUPS },
+	{ "host-certificate", required_argument, NULL, OPT_HOSTCERT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -62,6 +65,8 @@ usage(FILE *f)
 "  --login-grace-time DUR   time a connection has to authenticate (default 30s)\n"
 "  --max-auth-tries N       failed attempts allowed per connection (default %d)\n"
 "  --max-startups N         unauthenticated connections at once (default %d)\n"
+"  --host-certificate FILE  host certificate (ssh-keygen -h) of our host key,\n"
+"                           sent to helpers before they authenticate\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
@@ -108,12 +113,14 @@ parse_secs(const char *opt, const char *s, long lo, int *out)
 }
 
 static int
-parse_args(int argc, char **argv, struct assistd_opts *o)
+parse_args(int argc, char **argv, struct assistd_opts *o,
+	   const char **host_cert_path)
 {
 	char err[256];
 	int c, n, verbose = 0;
 
 	memset(o, 0, sizeof(*o));
+	*host_cert_path = NULL;
 	o->wait_secs = DEFAULT_WAIT_SECS;
 	o->login_grace_secs = DEFAULT_GRACE_SECS;
 	o->max_auth_tries = DEFAULT_AUTH_TRIES;
@@ -135,6 +142,9 @@ parse_args(int argc, char **argv, struct assistd_opts *o)
 			break;
 		case OPT_AUTHKEYS:
 			o->authorized_keys = optarg;
+			break;
+		case OPT_HOSTCERT:
+			*host_cert_path = optarg;
 			break;
 		case OPT_GRACE:
 			if (parse_secs("--login-grace-time", optarg, 1,
@@ -236,9 +246,11 @@ main(int argc, char **argv)
 	char dir[PATH_MAX], err[512], fp[128];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
 	ssh_key hostkey = NULL;
+	const char *host_cert_path;
+	uint8_t *host_cert = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
-	if (parse_args(argc, argv, &o) != 0)
+	if (parse_args(argc, argv, &o, &host_cert_path) != 0)
 		return ASSISTD_EXIT_ERROR;
 	if (getuid() == 0 || geteuid() == 0) {
 		log_error("refusing to run as root: start assistd from the "
@@ -281,6 +293,15 @@ main(int argc, char **argv)
 		log_error("cannot compute the host key fingerprint");
 		goto out;
 	}
+	if (host_cert_path != NULL) {
+		if (hostcertfile_load(host_cert_path, hostkey,
+		    (uint64_t)time(NULL), &host_cert, &o.host_cert_len, err,
+		    sizeof(err)) != 0) {
+			log_error("%s; not starting", err);
+			goto out;
+		}
+		o.host_cert = host_cert;
+	}
 	if ((nl = open_listeners(&o, lfds)) <= 0)
 		goto out;
 	log_info("%s host key %s (ssh-ed25519)", created ? "created" : "using",
@@ -292,6 +313,7 @@ out:
 	while (nl > 0)
 		close(lfds[--nl]);
 	ssh_key_free(hostkey);
+	free(host_cert);
 	authkeys_free(&keys);
 	ssh_finalize();
 	return status;

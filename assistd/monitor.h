@@ -7,6 +7,8 @@
 #ifndef ASSISTD_MONITOR_H
 #define ASSISTD_MONITOR_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <libssh/libssh.h>
 #include "assistd/listen.h"
 #include "common/authkeys.h"
@@ -21,6 +23,8 @@ struct assistd_opts {
 	int max_auth_tries;	/* failed attempts per connection */
 	int max_startups;	/* unauthenticated connections at once */
 	const char *authorized_keys;	/* --authorized-keys FILE */
+	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
+	size_t host_cert_len;
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */
