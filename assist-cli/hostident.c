@@ -130,24 +130,13 @@ hi_ca_name(const struct knownhosts_ca *ca, char *out, size_t outsz)
 }
 
 static void
-hi_time(uint64_t t, char *out, size_t outsz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t >= (uint64_t)INT64_MAX || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, outsz, "forever");
-}
-
-static void
 hi_say_verified(const struct cli_settings *s, const struct knownhosts_ca *ca,
 		const struct cert *c)
 {
 	char name[HI_NAME_MAX], id[128], until[40], file[256];
 
 	hi_ca_name(ca, name, sizeof(name));
-	hi_time(c->valid_before, until, sizeof(until));
+	cert_format_time(c->valid_before, until, sizeof(until));
 	log_info("host certificate from CA %s verified for %s (key ID \"%s\", "
 	    "serial %llu, valid until %s)", name, s->kh_name,
 	    log_sanitize(id, sizeof(id), c->key_id, strlen(c->key_id)),

@@ -57,17 +57,6 @@ hcf_read(const char *path, size_t *n, char *err, size_t errsz)
 	return text;
 }
 
-static void
-hcf_time(uint64_t t, char *out, size_t outsz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t >= (uint64_t)INT64_MAX || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, outsz, "forever");
-}
-
 /* Says what the certificate certifies, and warns when it is unusable. */
 static void
 hcf_report(const char *path, const struct cert *c, uint64_t now)
@@ -86,8 +75,8 @@ hcf_report(const char *path, const struct cert *c, uint64_t now)
 		used += (size_t)n;
 	}
 	sshkey_fingerprint(c->ca_blob, c->ca_blob_len, fp, sizeof(fp));
-	hcf_time(c->valid_after, from, sizeof(from));
-	hcf_time(c->valid_before, to, sizeof(to));
+	cert_format_time(c->valid_after, from, sizeof(from));
+	cert_format_time(c->valid_before, to, sizeof(to));
 	log_info("host certificate %s: key ID \"%s\", serial %llu, names %s, "
 	    "valid %s to %s, CA %s", path, log_sanitize(id, sizeof(id),
 	    c->key_id, strlen(c->key_id)), (unsigned long long)c->serial,
