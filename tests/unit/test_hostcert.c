@@ -18,6 +18,8 @@
 #include "common/hostcert.h"
 
 #define CMD_MAX 1024
+#define PLAIN_LINE "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO8NKtTbZaGG0vAQ+" \
+	"aIIyYrjiPv5dSJSwoKt7n6xYhZd host\n"
 
 static char dir[] = "/tmp/test_hostcert.XXXXXX";
 static char err[512];
@@ -25,6 +27,8 @@ static char err[512];
 static uint8_t *host, *other, *ca_ed, *ca_ec, *ca_rsa, *ca_bad;
 static size_t host_len, other_len, ca_ed_len, ca_ec_len, ca_rsa_len,
     ca_bad_len;
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 sh(const char *fmt, ...)
@@ -285,8 +289,7 @@ test_parse_file(void **state)
 	const char *bad[] = {
 		"",
 		"# only a comment\n\n",
-		"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO8NKtTbZaGG0vAQ+aIIyYrjiPv5"
-		    "dSJSwoKt7n6xYhZd host\n",
+		PLAIN_LINE,
 		"not a key\n",
 		"ssh-ed25519-cert-v01@openssh.com\n",
 	};
