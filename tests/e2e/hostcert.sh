@@ -161,6 +161,10 @@ try() {
 	err_says "... warns precisely" "$warn"
 	err_says "... then the usual refusal" \
 	    "host key for [127.0.0.1]:$PORT is unknown (ED25519 $HOSTFP) and StrictHostKeyChecking=yes"
+	# The host is checked before any key is offered: assistd saw none.
+	wait_for "$T/d_$n.out" 'connection closed' 10
+	check "... no key was offered to the unverified host" sh -c \
+	    "grep -q 'connection closed: helper disconnected before authentication' '$T/d_$n.out' && ! grep -Eq 'authentication refused|helper authenticated' '$T/d_$n.out'"
 	stop "$DPID"
 }
 try wrongca wrongca-cert.pub "@cert-authority [127.0.0.1]:PORT $HOSTCA hosts" \
