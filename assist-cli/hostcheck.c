@@ -307,8 +307,8 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		return CLI_EXIT_CONFIG;
 	}
 	if (l.ca_lines > 0)
-		log_debug("ignoring %zu @cert-authority line(s) for %s: assistd "
-		    "presents no host certificates", l.ca_lines, s->kh_name);
+		log_debug("%zu @cert-authority line(s) for %s not used: no "
+		    "host certificate was verified", l.ca_lines, s->kh_name);
 	switch (knownhosts_status(&l)) {
 	case KNOWNHOSTS_OK:
 		log_debug("host key %s %s found in %s:%lu", k.label, k.fp,

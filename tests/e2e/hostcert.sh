@@ -127,6 +127,12 @@ fi
 # --- the real OpenSSH ssh: prints the banner, connects as before.
 if start_d d2 --authorized-keys "$T/ak" --host-certificate \
     "$T/good-cert.pub"; then
+	# Refused (no key), but the banner comes first; quiet ssh hides it.
+	timeout 30 $SSHC -o LogLevel=ERROR -i /dev/null -p "$PORT" \
+	    -s "$TEST_USER@127.0.0.1" rfb </dev/null >/dev/null \
+	    2>"$T/sshq.err"
+	check "ssh -o LogLevel=ERROR does not print the banner" sh -c \
+	    "grep -q 'Permission denied' '$T/sshq.err' && ! grep -q assistd '$T/sshq.err'"
 	timeout 30 $SSHC -i "$T/helperkey" -p "$PORT" \
 	    -s "$TEST_USER@127.0.0.1" rfb </dev/null >"$T/ssh.out" \
 	    2>"$T/ssh.err"
