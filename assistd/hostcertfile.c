@@ -1,19 +1,14 @@
 /* hostcertfile: assistd's HostCertificate file; see hostcertfile.h. */
 #include "assistd/hostcertfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/b64.h"
-#include "common/fileio.h"
 #include "common/hostcert.h"
 #include "common/log.h"
+#include "common/safefile.h"
 #include "common/sshkey.h"
 
 #define HCF_LIST_MAX	512	/* principals as printed */
@@ -30,31 +25,6 @@ hcf_host_blob(ssh_key key, size_t *len)
 	blob = b64_decode(b64, strlen(b64), SSHKEY_MAX_BLOB, len);
 	ssh_string_free_char(b64);
 	return blob;
-}
-
-static char *
-hcf_read(const char *path, size_t *n, char *err, size_t errsz)
-{
-	struct stat st;
-	char *text;
-	int fd, e = 0;
-
-	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errsz, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(err, errsz, "not a regular file");
-		return NULL;
-	}
-	text = fileio_read_fd(fd, HOSTCERT_MAX_FILE, n, &e);
-	close(fd);
-	if (text == NULL)
-		snprintf(err, errsz, "%s", e == EFBIG ? "file too large" :
-		    strerror(e));
-	return text;
 }
 
 /* Says what the certificate certifies, and warns when it is unusable. */
@@ -90,8 +60,9 @@ hcf_report(const char *path, const struct cert *c, uint64_t now)
 }
 
 int
-hostcertfile_load(const char *path, ssh_key hostkey, uint64_t now,
-		  uint8_t **blob, size_t *len, char *err, size_t errsz)
+hostcertfile_load(const char *path, uid_t owner, ssh_key hostkey,
+		  uint64_t now, uint8_t **blob, size_t *len, char *err,
+		  size_t errsz)
 {
 	char safe[256], why[256];
 	uint8_t *hblob = NULL;
@@ -103,8 +74,9 @@ hostcertfile_load(const char *path, ssh_key hostkey, uint64_t now,
 	*blob = NULL;
 	*len = 0;
 	log_sanitize(safe, sizeof(safe), path, strlen(path));
-	if ((text = hcf_read(path, &n, why, sizeof(why))) == NULL) {
-		snprintf(err, errsz, "HostCertificate %s: %s", safe, why);
+	if ((text = safefile_read(path, owner, HOSTCERT_MAX_FILE, &n, NULL,
+	    why, sizeof(why))) == NULL) {
+		snprintf(err, errsz, "HostCertificate %s", why);
 		return -1;
 	}
 	if (hostcert_parse_file(text, n, blob, len, why, sizeof(why)) != 0) {

@@ -22,56 +22,78 @@
 #include "assistd/monitor.h"
 #include "common/authkeys.h"
 #include "common/defaults.h"
-#include "common/duration.h"
 #include "common/log.h"
+#include "common/safefile.h"
+#include "common/srvconfig.h"
 
-#define DEFAULT_WAIT_SECS	(15 * 60)
-#define DEFAULT_GRACE_SECS	30
-#define DEFAULT_AUTH_TRIES	6
-#define DEFAULT_MAX_STARTUPS	10
-#define MAX_STARTUPS_LIMIT	60	/* below the monitor's hard cap */
+#define MAX_OPTIONS	64	/* -o and the long options that map to it */
+#define MAX_OPTION_LEN	SRVCONFIG_MAX_LINE
 
 enum {
-	OPT_LISTEN = 256, OPT_WAIT, OPT_AUTHKEYS, OPT_GRACE, OPT_TRIES,
-	OPT_STARTUPS, OPT_HOSTCERT,
+	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
+};
+
+/* Each long option is a directive given with -o. */
+static const char *const long_directive[] = {
+	[OPT_LISTEN - OPT_LISTEN] = "ListenAddress",
+	[OPT_WAIT - OPT_LISTEN] = "Wait",
+	[OPT_GRACE - OPT_LISTEN] = "LoginGraceTime",
+	[OPT_TRIES - OPT_LISTEN] = "MaxAuthTries",
+	[OPT_STARTUPS - OPT_LISTEN] = "MaxStartups",
 };
 
 static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "wait", required_argument, NULL, OPT_WAIT },
-	{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "max-auth-tries", required_argument, NULL, OPT_TRIES },
 	{ "max-startups", required_argument, NULL, OPT_STARTUPS },
-	{ "host-certificate", required_argument, NULL, OPT_HOSTCERT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The command line: config file, -o options in order, -T. */
+struct args {
+	const char *file;		/* -f FILE, or NULL for the default */
+	char *options[MAX_OPTIONS];	/* "Directive=value", owned */
+	size_t noptions;
+	bool test;			/* -T */
+};
+
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: assistd [options]\n"
+"usage: assistd [-TvVh] [-f FILE] [-o Directive=value] [options]\n"
 "Lets a helper see your screen after you accept. Runs as you, in the\n"
 "foreground; serves one session, then exits.\n"
 "\n"
-"  --listen ADDR:PORT       listen there (repeatable; [V6ADDR]:PORT, *:PORT,\n"
-"                           numeric addresses only; default *:%d)\n"
-"  --wait DURATION          exit if no session started by then (default 15m)\n"
-"  --authorized-keys FILE   helper public keys accepted (required for now)\n"
-"  --login-grace-time DUR   time a connection has to authenticate (default 30s)\n"
-"  --max-auth-tries N       failed attempts allowed per connection (default %d)\n"
-"  --max-startups N         unauthenticated connections at once (default %d)\n"
-"  --host-certificate FILE  host certificate (ssh-keygen -h) of our host key,\n"
-"                           sent to helpers before they authenticate\n"
+"  -f FILE                  configuration file (default\n"
+"                           $XDG_CONFIG_HOME/assist/assistd.conf)\n"
+"  -o Directive=value       a configuration directive (repeatable; wins over\n"
+"                           the file; see assistd.conf(5))\n"
+"  -T                       print the effective configuration and exit\n"
+"  --listen ADDR:PORT       -o ListenAddress: listen there (repeatable;\n"
+"                           [V6ADDR]:PORT, *:PORT, numeric addresses only;\n"
+"                           default *:%d)\n"
+"  --wait DURATION          -o Wait: exit if no session started by then\n"
+"                           (default 15m)\n"
+"  --login-grace-time DUR   -o LoginGraceTime: time a connection has to\n"
+"                           authenticate (default 30s)\n"
+"  --max-auth-tries N       -o MaxAuthTries: failed attempts allowed per\n"
+"                           connection (default %d)\n"
+"  --max-startups N         -o MaxStartups: unauthenticated connections at\n"
+"                           once (default %d)\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
+"Helper keys: AuthorizedKeysFile (and, with the access policy,\n"
+"TrustedUserCAKeys) in the configuration, e.g. -o AuthorizedKeysFile=FILE.\n"
 "DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n",
-	    ASSIST_DEFAULT_PORT, DEFAULT_AUTH_TRIES, DEFAULT_MAX_STARTUPS);
+	    ASSIST_DEFAULT_PORT, SRVCONFIG_DEFAULT_AUTH_TRIES,
+	    SRVCONFIG_DEFAULT_STARTUPS);
 }
 
 static void
@@ -81,85 +103,64 @@ version(void)
 	    OpenSSL_version(OPENSSL_VERSION));
 }
 
+/* Records "Directive=value" (directive NULL: value is already that). */
 static int
-parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+add_option(struct args *a, const char *directive, const char *value)
 {
-	char *end;
-	long v;
+	char buf[MAX_OPTION_LEN];
+	int n;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-		log_error("%s: expected a number from %d to %d, got '%s'", opt,
-		    lo, hi, s);
+	if (a->noptions == MAX_OPTIONS) {
+		log_error("more than %d configuration options on the command "
+		    "line", MAX_OPTIONS);
 		return -1;
 	}
-	*out = (int)v;
+	n = directive != NULL ?
+	    snprintf(buf, sizeof(buf), "%s=%s", directive, value) :
+	    snprintf(buf, sizeof(buf), "%s", value);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		log_error("command line option too long");
+		return -1;
+	}
+	if ((a->options[a->noptions] = strdup(buf)) == NULL) {
+		log_error("out of memory");
+		return -1;
+	}
+	a->noptions++;
 	return 0;
 }
 
-static int
-parse_secs(const char *opt, const char *s, long lo, int *out)
+static void
+args_free(struct args *a)
 {
-	long v = duration_parse(s);
-
-	if (v < lo) {
-		log_error("%s: '%s' is not a duration of at least %lds "
-		    "(e.g. 90, 30s, 15m, 1h)", opt, s, lo);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
+	while (a->noptions > 0)
+		free(a->options[--a->noptions]);
 }
 
 static int
-parse_args(int argc, char **argv, struct assistd_opts *o,
-	   const char **host_cert_path)
+parse_args(int argc, char **argv, struct args *a)
 {
-	char err[256];
-	int c, n, verbose = 0;
+	int c, verbose = 0;
 
-	memset(o, 0, sizeof(*o));
-	*host_cert_path = NULL;
-	o->wait_secs = DEFAULT_WAIT_SECS;
-	o->login_grace_secs = DEFAULT_GRACE_SECS;
-	o->max_auth_tries = DEFAULT_AUTH_TRIES;
-	o->max_startups = DEFAULT_MAX_STARTUPS;
-	while ((c = getopt_long(argc, argv, "vVh", long_opts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt_long(argc, argv, "f:o:TvVh", long_opts,
+	    NULL)) != -1) {
 		switch (c) {
-		case OPT_LISTEN:
-			n = listen_parse(optarg, o->listen + o->nlisten,
-			    LISTEN_MAX - (size_t)o->nlisten, err, sizeof(err));
-			if (n < 0) {
-				log_error("--listen %s: %s", optarg, err);
-				return -1;
-			}
-			o->nlisten += n;
-			break;
-		case OPT_WAIT:
-			if (parse_secs("--wait", optarg, 1, &o->wait_secs))
-				return -1;
-			break;
-		case OPT_AUTHKEYS:
-			o->authorized_keys = optarg;
-			break;
-		case OPT_HOSTCERT:
-			*host_cert_path = optarg;
-			break;
-		case OPT_GRACE:
-			if (parse_secs("--login-grace-time", optarg, 1,
-			    &o->login_grace_secs))
-				return -1;
-			break;
-		case OPT_TRIES:
-			if (parse_int("--max-auth-tries", optarg, 1, 100,
-			    &o->max_auth_tries))
-				return -1;
-			break;
+		case OPT_LISTEN: case OPT_WAIT: case OPT_GRACE: case OPT_TRIES:
 		case OPT_STARTUPS:
-			if (parse_int("--max-startups", optarg, 1,
-			    MAX_STARTUPS_LIMIT, &o->max_startups))
+			if (add_option(a, long_directive[c - OPT_LISTEN],
+			    optarg) != 0)
 				return -1;
+			break;
+		case 'o':
+			if (add_option(a, NULL, optarg) != 0)
+				return -1;
+			break;
+		case 'f':
+			a->file = optarg;
+			break;
+		case 'T':
+			a->test = true;
 			break;
 		case 'v':
 			verbose++;
@@ -184,19 +185,26 @@ parse_args(int argc, char **argv, struct assistd_opts *o,
 	return 0;
 }
 
+/* $HOME when it is absolute, else the account's home directory. */
+static const char *
+home_dir(const struct passwd *pw)
+{
+	const char *home = getenv("HOME");
+
+	return home != NULL && home[0] == '/' ? home : pw->pw_dir;
+}
+
 /* $XDG_CONFIG_HOME/assist, or ~/.config/assist. */
 static int
 config_dir(const struct passwd *pw, char *out, size_t outsz)
 {
 	const char *x = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
 	int n;
 
 	if (x != NULL && x[0] == '/')
 		n = snprintf(out, outsz, "%s/assist", x);
 	else
-		n = snprintf(out, outsz, "%s/.config/assist",
-		    home != NULL && home[0] == '/' ? home : pw->pw_dir);
+		n = snprintf(out, outsz, "%s/.config/assist", home_dir(pw));
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
@@ -237,46 +245,150 @@ open_listeners(struct assistd_opts *o, int *lfds)
 	return n;
 }
 
+/*
+ * Reads the configuration layers: the administrator's file (a build-time
+ * path, see srvconfig.h), then -o options, then -f FILE or the default.
+ */
+static int
+load_config(const struct args *a, const struct passwd *pw, const char *dir,
+	    struct srvconfig *cfg)
+{
+	char deffile[PATH_MAX], err[1024];
+	struct srvconfig_args sa;
+	int n;
+
+	n = snprintf(deffile, sizeof(deffile), "%s/assistd.conf", dir);
+	if (n < 0 || (size_t)n >= sizeof(deffile)) {
+		log_error("configuration path too long");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sys_file = SRVCONFIG_SYSTEM_FILE;
+	sa.usr_file = a->file != NULL ? a->file : deffile;
+	sa.usr_must_exist = a->file != NULL;
+	sa.options = (const char *const *)a->options;
+	sa.noptions = a->noptions;
+	sa.uid = pw->pw_uid;
+	sa.user = pw->pw_name;
+	sa.home = home_dir(pw);
+	if (srvconfig_load(cfg, &sa, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills the monitor's options from the effective configuration; every
+ * ListenAddress is checked here (numeric addresses only). */
+static int
+config_opts(const struct srvconfig_effective *e, struct assistd_opts *o)
+{
+	char err[256], safe[128];
+	size_t i;
+	int n;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < e->nlisten; i++) {
+		n = listen_parse(e->listen[i], o->listen + o->nlisten,
+		    LISTEN_MAX - (size_t)o->nlisten, err, sizeof(err));
+		if (n < 0) {
+			log_error("ListenAddress %s: %s", log_sanitize(safe,
+			    sizeof(safe), e->listen[i], strlen(e->listen[i])),
+			    err);
+			return -1;
+		}
+		o->nlisten += n;
+	}
+	o->wait_secs = e->wait_secs;
+	o->login_grace_secs = e->login_grace_secs;
+	o->max_auth_tries = e->max_auth_tries;
+	o->max_startups = e->max_startups;
+	return 0;
+}
+
+/*
+ * Interim, until the access policy (policy_load) replaces it: the helper
+ * keys of AuthorizedKeysFile (the user's, else the administrator's),
+ * read after the StrictModes check.
+ */
+static int
+load_keys(const struct srvconfig_effective *e, uid_t uid,
+	  struct authkeys *keys)
+{
+	const char *path = e->usr.authorized_keys;
+	uid_t owner = uid;
+	char err[512], *text;
+	size_t len = 0;
+	int r;
+
+	if (path == NULL && (path = e->sys.authorized_keys) != NULL)
+		owner = 0;
+	if (path == NULL) {
+		log_error("no helper key would be accepted: set "
+		    "AuthorizedKeysFile (e.g. -o AuthorizedKeysFile=FILE; see "
+		    "assistd.conf(5))");
+		return -1;
+	}
+	text = safefile_read(path, owner, AUTHKEYS_MAX_FILE, &len, NULL, err,
+	    sizeof(err));
+	if (text == NULL) {
+		log_error("AuthorizedKeysFile %s", err);
+		return -1;
+	}
+	r = authkeys_parse(path, text, len, keys, err, sizeof(err));
+	free(text);
+	if (r != 0)
+		log_error("%s", err);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct assistd_opts o;
+	struct args a;
+	struct srvconfig cfg;
 	struct authkeys keys = { NULL, 0 };
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
 	ssh_key hostkey = NULL;
-	const char *host_cert_path;
 	uint8_t *host_cert = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
-	if (parse_args(argc, argv, &o, &host_cert_path) != 0)
-		return ASSISTD_EXIT_ERROR;
+	srvconfig_init(&cfg);
+	if (parse_args(argc, argv, &a) != 0)
+		goto out;
 	if (getuid() == 0 || geteuid() == 0) {
 		log_error("refusing to run as root: start assistd from the "
 		    "account of the user who needs help (R1)");
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
 	if (getuid() != geteuid() || getgid() != getegid()) {
 		log_error("refusing to run set-user-ID or set-group-ID");
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
 	if ((pw = getpwuid(getuid())) == NULL) {
 		log_error("cannot find the account of uid %u",
 		    (unsigned)getuid());
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
-	if (o.authorized_keys == NULL) {
-		log_error("no helper key would be accepted: give "
-		    "--authorized-keys FILE");
-		return ASSISTD_EXIT_ERROR;
+	if (config_dir(pw, dir, sizeof(dir)) != 0) {
+		log_error("config directory path too long");
+		goto out;
 	}
-	if (authkeys_load(o.authorized_keys, &keys, err, sizeof(err)) != 0) {
-		log_error("%s", err);
-		return ASSISTD_EXIT_ERROR;
+	if (load_config(&a, pw, dir, &cfg) != 0 ||
+	    config_opts(&cfg.eff, &o) != 0)
+		goto out;
+	if (a.test) {
+		srvconfig_dump(&cfg, stdout);
+		status = fflush(stdout) == 0 ? ASSISTD_EXIT_OK :
+		    ASSISTD_EXIT_ERROR;
+		goto out;
 	}
-	if (config_dir(pw, dir, sizeof(dir)) != 0 ||
-	    hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
+	if (load_keys(&cfg.eff, pw->pw_uid, &keys) != 0)
+		goto out;
+	if (hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
 		log_error("config directory: %s", err);
 		goto out;
 	}
@@ -293,10 +405,10 @@ main(int argc, char **argv)
 		log_error("cannot compute the host key fingerprint");
 		goto out;
 	}
-	if (host_cert_path != NULL) {
-		if (hostcertfile_load(host_cert_path, hostkey,
-		    (uint64_t)time(NULL), &host_cert, &o.host_cert_len, err,
-		    sizeof(err)) != 0) {
+	if (cfg.eff.host_certificate != NULL) {
+		if (hostcertfile_load(cfg.eff.host_certificate, pw->pw_uid,
+		    hostkey, (uint64_t)time(NULL), &host_cert,
+		    &o.host_cert_len, err, sizeof(err)) != 0) {
 			log_error("%s; not starting", err);
 			goto out;
 		}
@@ -316,5 +428,7 @@ out:
 	free(host_cert);
 	authkeys_free(&keys);
 	ssh_finalize();
+	srvconfig_free(&cfg);
+	args_free(&a);
 	return status;
 }

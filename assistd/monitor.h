@@ -22,7 +22,6 @@ struct assistd_opts {
 	int login_grace_secs;	/* per connection, to authenticate */
 	int max_auth_tries;	/* failed attempts per connection */
 	int max_startups;	/* unauthenticated connections at once */
-	const char *authorized_keys;	/* --authorized-keys FILE */
 	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
 	size_t host_cert_len;
 };

@@ -23,7 +23,7 @@ HOSTCA=$(cut -d' ' -f1,2 "$T/hostca.pub")
 OTHERCA=$(cut -d' ' -f1,2 "$T/otherca.pub")
 
 # assistd's host key: created by a first start, then signed.
-if ! start_d d0 --authorized-keys "$T/ak"; then
+if ! start_d d0 -o AuthorizedKeysFile="$T/ak"; then
 	notok "assistd d0 did not start"
 	exit 1
 fi
@@ -60,8 +60,8 @@ strict() {
 }
 
 # --- assistd refuses a certificate it cannot honestly present.
-bg dkey $RUNAS "$ASSISTD" --listen 127.0.0.1:0 --authorized-keys "$T/ak" \
-    --host-certificate "$T/otherkey-cert.pub"
+bg dkey $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
+    -o HostCertificate="$T/otherkey-cert.pub"
 wait_exit "$LASTPID" 10
 check "certificate for another host key: assistd does not start" \
     [ "$EXITCODE" -eq 1 ]
@@ -73,8 +73,8 @@ check "... before listening" sh -c "! grep -q 'listening on' '$T/dkey.out'"
 ssh-keygen -q -s "$T/hostca" -I user-id -n 127.0.0.1 -z 8 "$T/host.pub"
 cp "$T/host-cert.pub" "$T/usercert.pub"
 share "$T/usercert.pub"
-bg duser $RUNAS "$ASSISTD" --listen 127.0.0.1:0 --authorized-keys "$T/ak" \
-    --host-certificate "$T/usercert.pub"
+bg duser $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
+    -o HostCertificate="$T/usercert.pub"
 wait_exit "$LASTPID" 10
 check "user certificate as HostCertificate: assistd does not start" \
     [ "$EXITCODE" -eq 1 ]
@@ -83,17 +83,28 @@ check "... and says it is not a host certificate" grep -q \
 
 echo "not a certificate" >"$T/junk.pub"
 share "$T/junk.pub"
-bg djunk $RUNAS "$ASSISTD" --listen 127.0.0.1:0 --authorized-keys "$T/ak" \
-    --host-certificate "$T/junk.pub"
+bg djunk $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
+    -o HostCertificate="$T/junk.pub"
 wait_exit "$LASTPID" 10
 check "malformed HostCertificate file: assistd does not start" \
     [ "$EXITCODE" -eq 1 ]
 check "... naming file and line" grep -Fq \
     "HostCertificate $T/junk.pub: line 1:" "$T/djunk.out"
 
+cp "$T/good-cert.pub" "$T/gw-cert.pub"
+share "$T/gw-cert.pub"
+chmod 0664 "$T/gw-cert.pub"
+bg dgw $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
+    -o HostCertificate="$T/gw-cert.pub"
+wait_exit "$LASTPID" 10
+check "group-writable HostCertificate (StrictModes): assistd does not start" \
+    [ "$EXITCODE" -eq 1 ]
+check "... naming the file" grep -q "HostCertificate $T/gw-cert.pub: " \
+    "$T/dgw.out"
+
 # --- a valid certificate: no known host key needed.
-if start_d d1 --authorized-keys "$T/ak" --host-certificate \
-    "$T/good-cert.pub"; then
+if start_d d1 -o AuthorizedKeysFile="$T/ak" -o \
+    HostCertificate="$T/good-cert.pub"; then
 	check "assistd reports the certificate at start" grep -q \
 	    "host certificate .*good-cert.pub: key ID \"good-id\", serial 7, names 127.0.0.1,ws1.example" \
 	    "$T/d1.out"
@@ -112,8 +123,8 @@ fi
 
 # A CA line with a wildcard pattern, hashed nothing, no comment: named by
 # its fingerprint.
-if start_d d1b --authorized-keys "$T/ak" --host-certificate \
-    "$T/good-cert.pub"; then
+if start_d d1b -o AuthorizedKeysFile="$T/ak" -o \
+    HostCertificate="$T/good-cert.pub"; then
 	echo "@cert-authority 127.0.0.*,[127.0.0.1]:* $HOSTCA" >"$T/kh_wild"
 	strict "$T/kh_wild"
 	expect_rc "CA line with wildcard patterns, no comment: exit 0" 0
@@ -125,8 +136,8 @@ else
 fi
 
 # --- the real OpenSSH ssh: prints the banner, connects as before.
-if start_d d2 --authorized-keys "$T/ak" --host-certificate \
-    "$T/good-cert.pub"; then
+if start_d d2 -o AuthorizedKeysFile="$T/ak" -o \
+    HostCertificate="$T/good-cert.pub"; then
 	# Refused (no key), but the banner comes first; quiet ssh hides it.
 	timeout 30 $SSHC -o LogLevel=ERROR -i /dev/null -p "$PORT" \
 	    -s "$TEST_USER@127.0.0.1" rfb </dev/null >/dev/null \
@@ -155,8 +166,8 @@ fi
 # the CA line, refused with 67 after the warning.
 try() {
 	n=$1 cert=$2 line=$3 warn=$4
-	if ! start_d "d_$n" --authorized-keys "$T/ak" --host-certificate \
-	    "$T/$cert"; then
+	if ! start_d "d_$n" -o AuthorizedKeysFile="$T/ak" -o \
+	    HostCertificate="$T/$cert"; then
 		notok "assistd d_$n did not start"
 		return
 	fi
@@ -185,8 +196,8 @@ check "expired: assistd warned at start" grep -q \
 try nomatch good-cert.pub "@cert-authority other.example $HOSTCA hosts" \
     "sent a host certificate, but no @cert-authority line of known_hosts matches it"
 
-if start_d d3 --authorized-keys "$T/ak" --host-certificate \
-    "$T/wrongca-cert.pub"; then
+if start_d d3 -o AuthorizedKeysFile="$T/ak" -o \
+    HostCertificate="$T/wrongca-cert.pub"; then
 	echo "@cert-authority * $HOSTCA hosts" >"$T/kh_wc"
 	strict "$T/kh_wc"
 	expect_rc "wrong CA: refused without a known key" $EXIT_UNKNOWN
@@ -203,8 +214,8 @@ else
 fi
 
 # --- a revoked CA: refused outright, as ssh does.
-if start_d d4 --authorized-keys "$T/ak" --host-certificate \
-    "$T/good-cert.pub"; then
+if start_d d4 -o AuthorizedKeysFile="$T/ak" -o \
+    HostCertificate="$T/good-cert.pub"; then
 	printf '@cert-authority * %s hosts\n@revoked * %s\n[127.0.0.1]:%s %s\n' \
 	    "$HOSTCA" "$HOSTCA" "$PORT" "$HOSTPUB" >"$T/kh_rev"
 	strict "$T/kh_rev"
@@ -222,7 +233,7 @@ else
 fi
 
 # --- no certificate: unchanged TOFU behaviour (CA lines do not matter).
-if start_d d5 --authorized-keys "$T/ak"; then
+if start_d d5 -o AuthorizedKeysFile="$T/ak"; then
 	echo "@cert-authority * $HOSTCA hosts" >"$T/kh_nocert"
 	strict "$T/kh_nocert"
 	expect_rc "no certificate sent: StrictHostKeyChecking=yes refuses" \
