@@ -62,23 +62,6 @@ hi_server_key(ssh_session ss, struct hi_key *k)
 	return k->blob == NULL ? -1 : 0;
 }
 
-/* Reads every known_hosts file into l (initialised by the caller). */
-static int
-hi_feed(const struct cli_settings *s, struct knownhosts_lookup *l,
-	char *err, size_t errsz)
-{
-	size_t i;
-
-	for (i = 0; i < s->n_user_kh; i++)
-		if (knownhosts_lookup_file(l, s->user_kh[i], err, errsz) != 0)
-			return -1;
-	for (i = 0; i < s->n_global_kh; i++)
-		if (knownhosts_lookup_file(l, s->global_kh[i], err,
-		    errsz) != 0)
-			return -1;
-	return 0;
-}
-
 /* Is the CA key itself marked @revoked for this host? 1 yes (where set),
  * 0 no, -1 error. */
 static int
@@ -105,7 +88,7 @@ hi_ca_revoked(const struct cli_settings *s, const uint8_t *blob,
 		snprintf(err, errsz, "host name too long for known_hosts");
 		return -1;
 	}
-	if (hi_feed(s, &l, err, errsz) != 0)
+	if (hostcheck_read_files(s, &l, err, errsz) != 0)
 		return -1;
 	r = knownhosts_status(&l) == KNOWNHOSTS_REVOKED;
 	if (r)
@@ -263,7 +246,7 @@ hostident_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		goto out;
 	}
 	knownhosts_lookup_want_cas(&l);
-	if (hi_feed(s, &l, err, errsz) != 0) {
+	if (hostcheck_read_files(s, &l, err, errsz) != 0) {
 		rc = CLI_EXIT_CONFIG;
 		goto out;
 	}

@@ -60,47 +60,37 @@ strict() {
 }
 
 # --- assistd refuses a certificate it cannot honestly present.
-bg dkey $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
-    -o HostCertificate="$T/otherkey-cert.pub"
-wait_exit "$LASTPID" 10
-check "certificate for another host key: assistd does not start" \
-    [ "$EXITCODE" -eq 1 ]
-check "... and says why, naming the file" grep -Fq \
-    "HostCertificate $T/otherkey-cert.pub: certifies another key than this assistd's host key; not starting" \
-    "$T/dkey.out"
-check "... before listening" sh -c "! grep -q 'listening on' '$T/dkey.out'"
+# refused WHAT FILE TEXT: assistd with HostCertificate=$T/FILE exits 1
+# before listening, its error line containing TEXT.
+refused() {
+	what=$1 file=$2 text=$3
+	bg "d_$file" $RUNAS "$ASSISTD" --listen 127.0.0.1:0 \
+	    -o AuthorizedKeysFile="$T/ak" -o HostCertificate="$T/$file"
+	wait_exit "$LASTPID" 10
+	check "$what: assistd does not start" [ "$EXITCODE" -eq 1 ]
+	check "... says why, naming the file" grep -Fq "$text" "$T/d_$file.out"
+	check "... before listening" sh -c \
+	    "! grep -q 'listening on' '$T/d_$file.out'"
+}
+refused "certificate for another host key" otherkey-cert.pub \
+    "HostCertificate $T/otherkey-cert.pub: certifies another key than this assistd's host key; not starting"
 
 ssh-keygen -q -s "$T/hostca" -I user-id -n 127.0.0.1 -z 8 "$T/host.pub"
 cp "$T/host-cert.pub" "$T/usercert.pub"
 share "$T/usercert.pub"
-bg duser $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
-    -o HostCertificate="$T/usercert.pub"
-wait_exit "$LASTPID" 10
-check "user certificate as HostCertificate: assistd does not start" \
-    [ "$EXITCODE" -eq 1 ]
-check "... and says it is not a host certificate" grep -q \
-    "a user certificate, not a host certificate" "$T/duser.out"
+refused "user certificate as HostCertificate" usercert.pub \
+    "HostCertificate $T/usercert.pub: a user certificate, not a host certificate"
 
 echo "not a certificate" >"$T/junk.pub"
 share "$T/junk.pub"
-bg djunk $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
-    -o HostCertificate="$T/junk.pub"
-wait_exit "$LASTPID" 10
-check "malformed HostCertificate file: assistd does not start" \
-    [ "$EXITCODE" -eq 1 ]
-check "... naming file and line" grep -Fq \
-    "HostCertificate $T/junk.pub: line 1:" "$T/djunk.out"
+refused "malformed HostCertificate file" junk.pub \
+    "HostCertificate $T/junk.pub: line 1:"
 
 cp "$T/good-cert.pub" "$T/gw-cert.pub"
 share "$T/gw-cert.pub"
 chmod 0664 "$T/gw-cert.pub"
-bg dgw $RUNAS "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/ak" \
-    -o HostCertificate="$T/gw-cert.pub"
-wait_exit "$LASTPID" 10
-check "group-writable HostCertificate (StrictModes): assistd does not start" \
-    [ "$EXITCODE" -eq 1 ]
-check "... naming the file" grep -q "HostCertificate $T/gw-cert.pub: " \
-    "$T/dgw.out"
+refused "group-writable HostCertificate (StrictModes)" gw-cert.pub \
+    "HostCertificate $T/gw-cert.pub: "
 
 # --- a valid certificate: no known host key needed.
 if start_d d1 -o AuthorizedKeysFile="$T/ak" -o \
