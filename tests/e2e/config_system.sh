@@ -127,35 +127,28 @@ check "and that is warned about" grep -q \
     "$T/a1.err"
 
 # 6. The administrator's file must be root's and safe; errors name it.
+# refused NAME TEXT: -T exits 1 and says TEXT (fixed string).
+refused() {
+	run_s ref -T
+	if [ "$RC" -eq 1 ] && grep -qF -- "$2" "$T/ref.err"; then
+		ok "$1"
+	else
+		notok "$1 (rc=$RC): $(cat "$T/ref.err")"
+	fi
+}
 sys 'MaxStartups 2'
 chown "$TEST_USER" "$SYSF"
-run_s u1 -T
-if [ "$RC" -eq 1 ] && grep -q "$SYSF: file is not owned by root" "$T/u1.err"; then
-	ok "administrator file owned by the user refused"
-else
-	notok "administrator file owned by the user refused (rc=$RC): $(cat "$T/u1.err")"
-fi
+refused "administrator file owned by the user refused" \
+    "$SYSF: file is not owned by root"
 chown 0 "$SYSF"
 chmod 0664 "$SYSF"
-run_s u2 -T
-if [ "$RC" -eq 1 ] && grep -q "$SYSF: file is writable by group or others" "$T/u2.err"; then
-	ok "group-writable administrator file refused"
-else
-	notok "group-writable administrator file refused (rc=$RC): $(cat "$T/u2.err")"
-fi
+refused "group-writable administrator file refused" \
+    "$SYSF: file is writable by group or others"
 chmod 0644 "$SYSF"
 chown "$TEST_USER" "$ETC"
-run_s u3 -T
-if [ "$RC" -eq 1 ] && grep -q "$SYSF: directory $ETC is not owned by root" "$T/u3.err"; then
-	ok "administrator directory owned by the user refused"
-else
-	notok "administrator directory owned by the user refused (rc=$RC): $(cat "$T/u3.err")"
-fi
+refused "administrator directory owned by the user refused" \
+    "$SYSF: directory $ETC is not owned by root"
 chown 0 "$ETC"
 sys 'MaxStartups 2' 'Bogus 1'
-run_s u4 -T
-if [ "$RC" -eq 1 ] && grep -qx "assistd: $SYSF:2: Bad configuration option: Bogus" "$T/u4.err"; then
-	ok "bad administrator line refused with file:line"
-else
-	notok "bad administrator line refused (rc=$RC): $(cat "$T/u4.err")"
-fi
+refused "bad administrator line refused with file:line" \
+    "assistd: $SYSF:2: Bad configuration option: Bogus"
