@@ -90,18 +90,12 @@ out:
 	return r;
 }
 
-/* Looks the key up in every user, then every global file. */
-static int
-hc_lookup(const struct cli_settings *s, const struct hc_key *k,
-	  struct knownhosts_lookup *l, char *err, size_t errsz)
+int
+hostcheck_read_files(const struct cli_settings *s,
+		     struct knownhosts_lookup *l, char *err, size_t errsz)
 {
 	size_t i;
 
-	if (knownhosts_lookup_init(l, s->kh_name, k->type, k->blob,
-	    k->len) != 0) {
-		snprintf(err, errsz, "host name too long for known_hosts");
-		return -1;
-	}
 	for (i = 0; i < s->n_user_kh; i++)
 		if (knownhosts_lookup_file(l, s->user_kh[i], err, errsz) != 0)
 			return -1;
@@ -110,6 +104,19 @@ hc_lookup(const struct cli_settings *s, const struct hc_key *k,
 		    errsz) != 0)
 			return -1;
 	return 0;
+}
+
+/* Looks the key up in every user, then every global file. */
+static int
+hc_lookup(const struct cli_settings *s, const struct hc_key *k,
+	  struct knownhosts_lookup *l, char *err, size_t errsz)
+{
+	if (knownhosts_lookup_init(l, s->kh_name, k->type, k->blob,
+	    k->len) != 0) {
+		snprintf(err, errsz, "host name too long for known_hosts");
+		return -1;
+	}
+	return hostcheck_read_files(s, l, err, errsz);
 }
 
 static void
@@ -307,8 +314,8 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		return CLI_EXIT_CONFIG;
 	}
 	if (l.ca_lines > 0)
-		log_debug("ignoring %zu @cert-authority line(s) for %s: assistd "
-		    "presents no host certificates", l.ca_lines, s->kh_name);
+		log_debug("%zu @cert-authority line(s) for %s not used: no "
+		    "host certificate was verified", l.ca_lines, s->kh_name);
 	switch (knownhosts_status(&l)) {
 	case KNOWNHOSTS_OK:
 		log_debug("host key %s %s found in %s:%lu", k.label, k.fp,

@@ -12,6 +12,7 @@
 #define ASSIST_CLI_HOSTCHECK_H
 
 #include "assist-cli/settings.h"
+#include "common/knownhosts.h"
 
 #include <libssh/libssh.h>
 #include <stddef.h>
@@ -25,6 +26,11 @@
  */
 int hostcheck_verify(ssh_session ss, const struct cli_settings *s,
 		     char *err, size_t errsz);
+
+/* Feeds every user, then every global known_hosts file of s into l (one
+ * lookup, initialised by the caller). 0, or -1 with err set. */
+int hostcheck_read_files(const struct cli_settings *s,
+			 struct knownhosts_lookup *l, char *err, size_t errsz);
 
 /* "ED25519" for "ssh-ed25519" etc., as ssh names key types to people. */
 const char *hostcheck_type_label(const char *keytype);

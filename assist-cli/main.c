@@ -9,7 +9,7 @@
 #include "assist-cli/auth.h"
 #include "assist-cli/connect.h"
 #include "assist-cli/exitcode.h"
-#include "assist-cli/hostcheck.h"
+#include "assist-cli/hostident.h"
 #include "assist-cli/session.h"
 #include "assist-cli/settings.h"
 #include "common/defaults.h"
@@ -90,7 +90,8 @@ main_run(const struct cli_settings *s, char *err, size_t errsz)
 	rc = connect_open(s, &ss, err, errsz);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	rc = hostcheck_verify(ss, s, err, errsz);
+	/* Before any key is offered (hostident.h gives the order). */
+	rc = hostident_verify(ss, s, err, errsz);
 	if (rc == CLI_EXIT_OK)
 		rc = auth_run(ss, s, err, errsz);
 	if (rc == CLI_EXIT_OK)

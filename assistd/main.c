@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <libssh/libssh.h>
 
+#include "assistd/hostcertfile.h"
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
@@ -351,6 +353,7 @@ main(int argc, char **argv)
 	char dir[PATH_MAX], err[512], fp[128];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
 	ssh_key hostkey = NULL;
+	uint8_t *host_cert = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
 	srvconfig_init(&cfg);
@@ -402,6 +405,15 @@ main(int argc, char **argv)
 		log_error("cannot compute the host key fingerprint");
 		goto out;
 	}
+	if (cfg.eff.host_certificate != NULL) {
+		if (hostcertfile_load(cfg.eff.host_certificate, pw->pw_uid,
+		    hostkey, (uint64_t)time(NULL), &host_cert,
+		    &o.host_cert_len, err, sizeof(err)) != 0) {
+			log_error("%s; not starting", err);
+			goto out;
+		}
+		o.host_cert = host_cert;
+	}
 	if ((nl = open_listeners(&o, lfds)) <= 0)
 		goto out;
 	log_info("%s host key %s (ssh-ed25519)", created ? "created" : "using",
@@ -413,6 +425,7 @@ out:
 	while (nl > 0)
 		close(lfds[--nl]);
 	ssh_key_free(hostkey);
+	free(host_cert);
 	authkeys_free(&keys);
 	ssh_finalize();
 	srvconfig_free(&cfg);

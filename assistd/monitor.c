@@ -170,6 +170,8 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
 	p.authorized = m->keys;
 	p.login_grace_secs = m->o->login_grace_secs;
 	p.max_auth_tries = m->o->max_auth_tries;
+	p.host_cert = m->o->host_cert;
+	p.host_cert_len = m->o->host_cert_len;
 	_exit(net_main(&p));
 }
 

@@ -7,6 +7,8 @@
 #ifndef ASSISTD_MONITOR_H
 #define ASSISTD_MONITOR_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <libssh/libssh.h>
 #include "assistd/listen.h"
 #include "common/authkeys.h"
@@ -20,6 +22,8 @@ struct assistd_opts {
 	int login_grace_secs;	/* per connection, to authenticate */
 	int max_auth_tries;	/* failed attempts per connection */
 	int max_startups;	/* unauthenticated connections at once */
+	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
+	size_t host_cert_len;
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */

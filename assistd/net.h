@@ -8,6 +8,8 @@
 #ifndef ASSISTD_NET_H
 #define ASSISTD_NET_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <libssh/libssh.h>
 #include "common/authkeys.h"
 
@@ -20,6 +22,11 @@ struct net_params {
 	const struct authkeys *authorized; /* keys accepted (borrowed) */
 	int login_grace_secs;	/* >= 1: to authenticate and ask a session */
 	int max_auth_tries;	/* >= 1: failed tries before disconnect */
+	/* HostCertificate blob (assistd/hostcertfile.h), checked by the
+	 * monitor at start, or NULL; borrowed. Sent in the authentication
+	 * banner before the first answer to the helper (nethostcert.c). */
+	const uint8_t *host_cert;
+	size_t host_cert_len;
 };
 
 /*

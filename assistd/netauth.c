@@ -150,6 +150,7 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 	size_t len = 0;
 
 	(void)s;
+	nethostcert_send(c);
 	if (c->authenticated || c->done)
 		return SSH_AUTH_DENIED;
 	if (type == NULL)
@@ -234,6 +235,7 @@ netauth_message(struct netconn *c, ssh_message m)
 {
 	int sub = ssh_message_subtype(m);
 
+	nethostcert_send(c);
 	/* "none" is how every client asks for the method list: answered
 	 * (publickey only), not counted, as in OpenSSH. */
 	if (sub == SSH_AUTH_METHOD_NONE || c->authenticated || c->done)

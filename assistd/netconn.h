@@ -46,6 +46,7 @@ struct netconn {
 
 	long long grace_end_ms;	/* monotonic; login grace deadline */
 	int auth_failures;
+	bool hostcert_sent;	/* banner sent (or not to be sent) */
 	bool kex_done;
 	bool authenticated;
 
@@ -107,6 +108,11 @@ const char *netauth_decide(const char *want_user,
 			   const struct authkeys *authorized,
 			   const char *user, const uint8_t *blob,
 			   size_t blob_len);
+
+/* nethostcert: sends the host certificate banner if there is one and it
+ * was not sent yet; call before answering any authentication request.
+ * A failure ends c. */
+void nethostcert_send(struct netconn *c);
 
 /* netchan: installs the channel-open callback in c->server_cb. */
 void netchan_setup(struct netconn *c);

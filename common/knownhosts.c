@@ -56,6 +56,20 @@ kh_all_digits(const char *s)
 	return true;
 }
 
+/* What follows the key: leading blanks and trailing blanks/CR cut. */
+static const char *
+kh_comment(char *s)
+{
+	size_t n;
+
+	s += strspn(s, KH_WS);
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 int
 knownhosts_parse_line(char *line, struct knownhosts_entry *e, char *why,
 		      size_t whysz)
@@ -103,6 +117,7 @@ knownhosts_parse_line(char *line, struct knownhosts_entry *e, char *why,
 		return -1;
 	}
 	b64[strcspn(b64, "\r")] = '\0';
+	e->comment = kh_comment(s);
 	e->blob = b64_decode(b64, strlen(b64), KNOWNHOSTS_MAX_BLOB,
 	    &e->blob_len);
 	if (e->blob == NULL) {
@@ -245,6 +260,59 @@ kh_same_key(const struct knownhosts_lookup *l,
 	    memcmp(e->blob, l->blob, l->blob_len) == 0;
 }
 
+void
+knownhosts_lookup_want_cas(struct knownhosts_lookup *l)
+{
+	l->want_cas = true;
+}
+
+void
+knownhosts_lookup_free(struct knownhosts_lookup *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->ncas; i++)
+		free(l->cas[i].blob);
+	free(l->cas);
+	l->cas = NULL;
+	l->ncas = 0;
+}
+
+/* Keeps a matching CA key; the same key twice is kept once (first). */
+static void
+kh_keep_ca(struct knownhosts_lookup *l, const struct knownhosts_entry *e,
+	   const char *name, unsigned long line)
+{
+	struct knownhosts_ca *ca;
+	size_t i;
+
+	for (i = 0; i < l->ncas; i++)
+		if (l->cas[i].blob_len == e->blob_len &&
+		    memcmp(l->cas[i].blob, e->blob, e->blob_len) == 0)
+			return;
+	if (l->ncas >= KNOWNHOSTS_MAX_CAS) {
+		l->cas_dropped++;
+		return;
+	}
+	if (l->cas == NULL &&
+	    (l->cas = calloc(KNOWNHOSTS_MAX_CAS, sizeof(*l->cas))) == NULL) {
+		l->cas_dropped++;
+		return;
+	}
+	ca = &l->cas[l->ncas];
+	memset(ca, 0, sizeof(*ca));
+	if ((ca->blob = malloc(e->blob_len)) == NULL) {
+		l->cas_dropped++;
+		return;
+	}
+	memcpy(ca->blob, e->blob, e->blob_len);
+	ca->blob_len = e->blob_len;
+	snprintf(ca->comment, sizeof(ca->comment), "%s",
+	    e->comment ? e->comment : "");
+	kh_hit(&ca->where, name, line);
+	l->ncas++;
+}
+
 /* Applies one parsed line to the lookup. */
 static void
 kh_apply(struct knownhosts_lookup *l, const struct knownhosts_entry *e,
@@ -262,6 +330,8 @@ kh_apply(struct knownhosts_lookup *l, const struct knownhosts_entry *e,
 	switch (e->marker) {
 	case KNOWNHOSTS_MARK_CA:
 		l->ca_lines++;
+		if (l->want_cas)
+			kh_keep_ca(l, e, name, line);
 		return;
 	case KNOWNHOSTS_MARK_REVOKED:
 		if (same_type && kh_same_key(l, e))

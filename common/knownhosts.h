@@ -12,8 +12,10 @@
  * Decision, as OpenSSH's check_key_in_hostkeys over all files together:
  * a matching @revoked line for the key wins (REVOKED); else a plain line
  * with the same key (OK); else a plain line with the same key type but
- * another key (CHANGED); else NEW. @cert-authority lines are counted and
- * ignored: assistd never presents host certificates.
+ * another key (CHANGED); else NEW. @cert-authority lines are counted;
+ * a lookup that asks for them (knownhosts_lookup_want_cas) also keeps
+ * the CA keys of the lines whose patterns match the host, for checking
+ * the host certificate assistd sends in-band (common/hostcert.h).
  */
 #ifndef ASSIST_KNOWNHOSTS_H
 #define ASSIST_KNOWNHOSTS_H
@@ -31,6 +33,8 @@
 #define KNOWNHOSTS_SALT_LEN	20	/* SHA-1 sized, as ssh writes */
 #define KNOWNHOSTS_FP_LEN	64	/* "SHA256:" + 43 chars + NUL fits */
 #define KNOWNHOSTS_MAX_WARN	10	/* bad-line warnings per lookup */
+#define KNOWNHOSTS_MAX_CAS	32	/* @cert-authority keys kept per lookup */
+#define KNOWNHOSTS_MAX_COMMENT	128	/* bytes of a CA line's comment kept */
 
 enum knownhosts_marker {
 	KNOWNHOSTS_MARK_NONE = 0,
@@ -45,6 +49,7 @@ struct knownhosts_entry {
 	const char *keytype;
 	uint8_t *blob;		/* malloc'ed; free with knownhosts_entry_free */
 	size_t blob_len;
+	const char *comment;	/* rest of the line after the key, or "" */
 };
 
 /*
@@ -84,6 +89,14 @@ struct knownhosts_hit {
 	unsigned long line;
 };
 
+/* A @cert-authority key whose host patterns matched the lookup name. */
+struct knownhosts_ca {
+	uint8_t *blob;		/* owned by the lookup (knownhosts_lookup_free) */
+	size_t blob_len;
+	char comment[KNOWNHOSTS_MAX_COMMENT];	/* raw, may be empty */
+	struct knownhosts_hit where;
+};
+
 /* A lookup of one host key over several files. */
 struct knownhosts_lookup {
 	char host[KNOWNHOSTS_MAX_HOST];
@@ -92,8 +105,12 @@ struct knownhosts_lookup {
 	size_t blob_len;
 	struct knownhosts_hit revoked, ok, changed, other_name;
 	size_t other_types;	/* host lines with another key type */
-	size_t ca_lines;	/* @cert-authority lines for host, ignored */
+	size_t ca_lines;	/* @cert-authority lines for host */
 	size_t bad_lines;	/* malformed plain lines skipped */
+	bool want_cas;		/* keep the CA keys (knownhosts_lookup_want_cas) */
+	struct knownhosts_ca *cas;	/* ncas of them, in file order */
+	size_t ncas;
+	size_t cas_dropped;	/* matching CA lines over KNOWNHOSTS_MAX_CAS */
 };
 
 /* Starts a lookup of key (keytype, blob) for lookup name host. 0 / -1
@@ -101,6 +118,13 @@ struct knownhosts_lookup {
 int knownhosts_lookup_init(struct knownhosts_lookup *l, const char *host,
 			   const char *keytype, const uint8_t *blob,
 			   size_t len);
+
+/* Makes the lookup keep the CA keys of matching @cert-authority lines
+ * (l->cas); the caller must then call knownhosts_lookup_free. */
+void knownhosts_lookup_want_cas(struct knownhosts_lookup *l);
+/* Frees what the lookup owns (the CA keys); safe on any initialised
+ * lookup, and more than once. */
+void knownhosts_lookup_free(struct knownhosts_lookup *l);
 
 /*
  * Feeds len bytes of a file named name. Malformed plain lines are skipped

@@ -65,7 +65,8 @@ expect_rc "unclear answers are asked again, then no: refused" $EXIT_UNKNOWN
 check "... with ssh's re-prompt" grep -q "Please type 'yes', 'no' or the fingerprint" \
     "$T/cli.tty"
 
-# @cert-authority lines cannot vouch for assistd: still unknown.
+# Without a host certificate (tests/e2e/hostcert.sh), @cert-authority
+# lines cannot vouch for assistd: still unknown.
 echo "@cert-authority * $HOSTPUB" >"$T/kh_ca"
 hk "$T/kh_ca" -o StrictHostKeyChecking=yes
 expect_rc "@cert-authority line alone: unknown" $EXIT_UNKNOWN

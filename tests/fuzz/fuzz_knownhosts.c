@@ -1,5 +1,6 @@
 /* Fuzz target: known_hosts text (common/knownhosts.c), looked up for a
- * fixed Ed25519 key under a plain and a "[host]:port" name. */
+ * fixed Ed25519 key under a plain and a "[host]:port" name; the second
+ * lookup also keeps the @cert-authority keys. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (knownhosts_lookup_init(&l, names[i], "ssh-ed25519", key,
 		    klen) != 0)
 			abort();
+		if (i == 1)
+			knownhosts_lookup_want_cas(&l);
 		if (knownhosts_lookup_buffer(&l, "fuzz", (const char *)data,
 		    size, err, sizeof(err)) == 0)
 			(void)knownhosts_status(&l);
+		if (l.ncas > KNOWNHOSTS_MAX_CAS || (i == 0 && l.ncas != 0))
+			abort();
+		knownhosts_lookup_free(&l);
 	}
 	free(key);
 	return 0;

@@ -317,6 +317,128 @@ test_format_append(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* @cert-authority lines: kept only when asked, only for matching
+ * patterns (negation, hashed names, ports), deduplicated, with their
+ * comment and place; the host key's own status is unchanged by them. */
+static void
+test_lookup_cas(void **state)
+{
+	struct knownhosts_lookup l;
+	const char *text =
+	    "@cert-authority *.example,!bad.example ssh-ed25519 " K2
+	    "  Acme hosts CA \r\n"
+	    "@cert-authority [h.example]:5922 " "ecdsa-sha2-nistp256 " K3 "\n"
+	    "@cert-authority other.example ssh-ed25519 " K1 " other CA\n"
+	    "@cert-authority h.example ssh-ed25519 " K2 " duplicate\n"
+	    "h.example ssh-ed25519 " K1 "\n";
+
+	(void)state;
+	/* Not asked: counted only, nothing kept. */
+	assert_int_equal(lookup("h.example", text, &l), KNOWNHOSTS_OK);
+	assert_int_equal(l.ca_lines, 2);
+	assert_int_equal(l.ncas, 0);
+	knownhosts_lookup_free(&l);
+
+	assert_int_equal(knownhosts_lookup_init(&l, "h.example",
+	    "ssh-ed25519", k1, k1_len), 0);
+	knownhosts_lookup_want_cas(&l);
+	assert_int_equal(knownhosts_lookup_buffer(&l, "kh", text,
+	    strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(knownhosts_status(&l), KNOWNHOSTS_OK);
+	assert_int_equal(l.ncas, 1);	/* the duplicate of K2 kept once */
+	assert_string_equal(l.cas[0].comment, "Acme hosts CA");
+	assert_string_equal(l.cas[0].where.file, "kh");
+	assert_int_equal(l.cas[0].where.line, 1);
+	assert_int_equal(l.cas[0].blob_len, 51);
+	knownhosts_lookup_free(&l);
+	knownhosts_lookup_free(&l);	/* twice is fine */
+
+	/* Negated name: no CA; port form: the ECDSA line only. */
+	assert_int_equal(knownhosts_lookup_init(&l, "bad.example",
+	    "ssh-ed25519", k1, k1_len), 0);
+	knownhosts_lookup_want_cas(&l);
+	assert_int_equal(knownhosts_lookup_buffer(&l, "kh", text,
+	    strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(l.ncas, 0);
+	knownhosts_lookup_free(&l);
+	assert_int_equal(knownhosts_lookup_init(&l, "[h.example]:5922",
+	    "ssh-ed25519", k1, k1_len), 0);
+	knownhosts_lookup_want_cas(&l);
+	assert_int_equal(knownhosts_lookup_buffer(&l, "kh2", text,
+	    strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(l.ncas, 1);
+	assert_string_equal(l.cas[0].comment, "");
+	assert_int_equal(l.cas[0].where.line, 2);
+	assert_int_equal(knownhosts_status(&l), KNOWNHOSTS_NEW);
+	knownhosts_lookup_free(&l);
+
+	/* Hashed name on a CA line (the hash of "h.example"). */
+	text = "@cert-authority " K1_HASHED " ssh-ed25519 " K2 " hashed\n";
+	assert_int_equal(knownhosts_lookup_init(&l, "h.example",
+	    "ssh-ed25519", k1, k1_len), 0);
+	knownhosts_lookup_want_cas(&l);
+	assert_int_equal(knownhosts_lookup_buffer(&l, "kh", text,
+	    strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(l.ncas, 1);
+	assert_string_equal(l.cas[0].comment, "hashed");
+	knownhosts_lookup_free(&l);
+}
+
+/* More CA lines than KNOWNHOSTS_MAX_CAS: the first ones kept, the rest
+ * counted; a malformed CA line is an error, never skipped. */
+static void
+test_lookup_cas_limits(void **state)
+{
+	struct knownhosts_lookup l;
+	char *text, *p;
+	size_t i, n = KNOWNHOSTS_MAX_CAS + 3;
+	const char *bad[] = {
+		"@cert-authority h.example ssh-ed25519\n",
+		"@cert-authority h.example ssh-ed25519 !!!\n",
+		"@cert-authority h.example ssh-rsa " K1 "\n",
+		"@cert-authority\n",
+		"@cert-authority |1|bad|hash ssh-ed25519 " K1 "\n",
+	};
+
+	(void)state;
+	text = calloc(n, 256);
+	assert_non_null(text);
+	for (p = text, i = 0; i < n; i++) {
+		uint8_t blob[51];
+		char *b64;
+
+		memcpy(blob, k1, sizeof(blob));
+		blob[50] = (uint8_t)i;	/* distinct keys */
+		b64 = b64_encode(blob, sizeof(blob));
+		assert_non_null(b64);
+		p += sprintf(p, "@cert-authority * ssh-ed25519 %s ca%zu\n",
+		    b64, i);
+		free(b64);
+	}
+	assert_int_equal(knownhosts_lookup_init(&l, "h.example",
+	    "ssh-ed25519", k1, k1_len), 0);
+	knownhosts_lookup_want_cas(&l);
+	assert_int_equal(knownhosts_lookup_buffer(&l, "kh", text,
+	    strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(l.ncas, KNOWNHOSTS_MAX_CAS);
+	assert_int_equal(l.cas_dropped, 3);
+	assert_string_equal(l.cas[0].comment, "ca0");
+	knownhosts_lookup_free(&l);
+	free(text);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(knownhosts_lookup_init(&l, "h.example",
+		    "ssh-ed25519", k1, k1_len), 0);
+		knownhosts_lookup_want_cas(&l);
+		err[0] = '\0';
+		assert_int_equal(knownhosts_lookup_buffer(&l, "kh", bad[i],
+		    strlen(bad[i]), err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "kh:1:"));
+		assert_int_equal(l.ncas, 0);
+		knownhosts_lookup_free(&l);
+	}
+}
+
 int
 main(void)
 {
@@ -328,6 +450,8 @@ main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_lookup_bad),
 		cmocka_unit_test(test_format_append),
+		cmocka_unit_test(test_lookup_cas),
+		cmocka_unit_test(test_lookup_cas_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
