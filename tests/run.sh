@@ -57,7 +57,7 @@ run_e2e() {
 		if [ -n "$ONLY" ]; then
 			case " $ONLY " in *" $n "*) ;; *) continue ;; esac
 		fi
-		BUILD="$BUILD" TOP="$TOP" timeout 900 sh "$s" \
+		BUILD="$BUILD" TOP="$TOP" timeout 300 sh "$s" \
 		    >"$LOGDIR/$n.log" 2>&1
 		count_tap "$n" "$LOGDIR/$n.log" $?
 	done
