@@ -1,6 +1,7 @@
 /* sshconfig: ssh_config reader after OpenSSH 9.2 readconf.c; see sshconfig.h. */
 #include "common/sshconfig.h"
 
+#include "common/cfgline.h"
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/match.h"
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SC_WS " \t\r\n\f"
+#define SC_WS CFGLINE_WS
 
 /* What a keyword does here. Everything OpenSSH knows but we do not use
  * is KW_IGNORE; KW_IGNORE_WARN marks ignored options that weaken host
@@ -273,53 +274,6 @@ static const char *
 sc_safe(char *dst, size_t dstsz, const char *s)
 {
 	return log_sanitize(dst, dstsz, s, strlen(s));
-}
-
-/*
- * Splits s into words like OpenSSH's argv_split(): blanks separate words,
- * "double" or 'single' quotes group (also inside a word), backslash
- * escapes a quote, a backslash or (outside quotes) a space, and a word
- * starting with '#' ends the line. Words are written to store (at least
- * strlen(s) + 1 bytes). Returns the word count, -1 on an unclosed quote,
- * -2 on more than max words.
- */
-static int
-sc_split(const char *s, char *store, char **av, int max)
-{
-	size_t i = 0, o = 0;
-	int ac = 0;
-
-	for (;;) {
-		char quote = 0;
-
-		while (s[i] == ' ' || s[i] == '\t')
-			i++;
-		if (s[i] == '\0' || s[i] == '#')
-			break;
-		if (ac == max)
-			return -2;
-		av[ac++] = store + o;
-		for (; s[i] != '\0'; i++) {
-			char ch = s[i];
-
-			if (ch == '\\' && (s[i + 1] == '\'' || s[i + 1] == '"' ||
-			    s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' '))) {
-				store[o++] = s[++i];
-			} else if (quote == 0 && (ch == ' ' || ch == '\t')) {
-				break;
-			} else if (quote == 0 && (ch == '"' || ch == '\'')) {
-				quote = ch;
-			} else if (quote != 0 && ch == quote) {
-				quote = 0;
-			} else {
-				store[o++] = ch;
-			}
-		}
-		if (quote != 0)
-			return -1;
-		store[o++] = '\0';
-	}
-	return ac;
 }
 
 static int
@@ -1147,34 +1101,16 @@ sc_keyword(struct sc_parse *p, enum sc_kw kw, const char *kwname,
 static int
 sc_line(struct sc_parse *p, char *line)
 {
-	char store[SSHCONFIG_MAX_LINE], kwbuf[64], safe[128];
+	char store[SSHCONFIG_MAX_LINE], kwbuf[CFGLINE_MAX_KEYWORD], safe[128];
 	char *av[SSHCONFIG_MAX_ARGS];
-	char *s = line, *kw;
-	size_t n = strlen(line), i;
+	char *s, *kw;
 	int k, ac;
 
-	while (n > 0 && strchr(SC_WS, line[n - 1]) != NULL)
-		line[--n] = '\0';
-	s += strspn(s, SC_WS);
-	if (*s == '\0' || *s == '#')
+	if (cfgline_keyword(line, &kw, &s) != 0)
 		return 0;
-	kw = s;
-	s += strcspn(s, SC_WS "=");
-	if (*s != '\0') {
-		bool eq = *s == '=';
-
-		*s++ = '\0';
-		s += strspn(s, SC_WS);
-		if (!eq && *s == '=')
-			s += 1 + strspn(s + 1, SC_WS);
-	}
-	if (strlen(kw) >= sizeof(kwbuf))
+	if (cfgline_lower(kw, kwbuf) != 0)
 		return sc_error(p, "Bad configuration option: %s",
 		    sc_safe(safe, sizeof(safe), kw));
-	for (i = 0; kw[i] != '\0'; i++)
-		kwbuf[i] = (char)((kw[i] >= 'A' && kw[i] <= 'Z') ?
-		    kw[i] - 'A' + 'a' : kw[i]);
-	kwbuf[i] = '\0';
 	if (*s == '\0')
 		return sc_error(p, "no argument after keyword \"%s\"",
 		    sc_safe(safe, sizeof(safe), kwbuf));
@@ -1186,7 +1122,7 @@ sc_line(struct sc_parse *p, char *line)
 		return sc_error(p, "Bad configuration option: %s",
 		    sc_safe(safe, sizeof(safe), kwbuf));
 	}
-	ac = sc_split(s, store, av, SSHCONFIG_MAX_ARGS);
+	ac = cfgline_words(s, store, av, SSHCONFIG_MAX_ARGS);
 	if (ac == -1)
 		return sc_error(p, "invalid quotes");
 	if (ac < 0)

@@ -1,0 +1,37 @@
+/*
+ * cfgline: the line syntax OpenSSH's ssh_config and sshd_config share,
+ * written once for sshconfig.c and srvconfig.c: "Keyword args",
+ * "Keyword=args" or "Keyword = args", '#' comments, and arguments split
+ * like OpenSSH's argv_split() with "double" or 'single' quotes.
+ */
+#ifndef ASSIST_CFGLINE_H
+#define ASSIST_CFGLINE_H
+
+#define CFGLINE_WS	" \t\r\n\f"	/* blanks around keywords and values */
+#define CFGLINE_MAX_KEYWORD 64		/* bytes of a keyword, with the NUL */
+
+/*
+ * Splits line (modified in place) into *kw and *rest: blanks at both ends
+ * are dropped, the keyword ends at a blank or '=', and one '=' (blanks
+ * around it allowed) may separate it from the rest (then "" when absent).
+ * Returns 1 for a blank or comment line, else 0.
+ */
+int cfgline_keyword(char *line, char **kw, char **rest);
+
+/*
+ * Lower-cases kw into out (CFGLINE_MAX_KEYWORD bytes). Returns 0, or -1
+ * when kw does not fit (such a keyword is unknown anyway).
+ */
+int cfgline_lower(const char *kw, char *out);
+
+/*
+ * Splits s into words like OpenSSH's argv_split(): blanks separate words,
+ * "double" or 'single' quotes group (also inside a word), backslash
+ * escapes a quote, a backslash or (outside quotes) a space, and a word
+ * starting with '#' ends the line. Words are written to store (at least
+ * strlen(s) + 1 bytes). Returns the word count, -1 on an unclosed quote,
+ * -2 on more than max words.
+ */
+int cfgline_words(const char *s, char *store, char **av, int max);
+
+#endif
