@@ -78,4 +78,8 @@ int cert_verify(const struct cert *c, uint32_t kind,
 		size_t nca, uint64_t now, size_t *ca_index, char *err,
 		size_t errsz);
 
+/* valid_after/valid_before as "2026-11-29T10:00:00Z"; "forever" for
+ * UINT64_MAX; the plain number when past year 9999. */
+void cert_format_time(uint64_t t, char *out, size_t outsz);
+
 #endif

@@ -12,10 +12,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/types.h>
+
+struct buf;
 
 #define SSHKEY_MAX_BLOB		16384	/* any key or certificate blob */
 #define SSHKEY_FP_LEN		64	/* "SHA256:" + 43 base64 + NUL fits */
 #define SSHKEY_MIN_RSA_BITS	2048
+#define SSHKEY_MAX_RSA_BITS	16384	/* as OpenSSH */
+#define SSHKEY_MAX_NAME		64	/* key type or algorithm name */
+#define SSHKEY_MAX_APP		1024	/* sk application string */
 
 enum sshkey_type {
 	SSHKEY_UNKNOWN = 0,
@@ -36,7 +42,7 @@ struct sshkey {
 	size_t blob_len;
 	const uint8_t *pk;	/* ed25519: 32 bytes; ecdsa: SEC1 point */
 	size_t pk_len;
-	const uint8_t *rsa_e, *rsa_n;	/* mpints, without length */
+	const uint8_t *rsa_e, *rsa_n;	/* magnitudes: no sign byte */
 	size_t rsa_e_len, rsa_n_len;
 	const char *sk_app;	/* sk keys: application (view, not NUL-term.) */
 	size_t sk_app_len;
@@ -55,7 +61,30 @@ const char *sshkey_type_name(enum sshkey_type t);
 int sshkey_parse(const uint8_t *blob, size_t len, struct sshkey *k,
 		 char *err, size_t errsz);
 
-/* "SHA256:<unpadded base64>" of a blob, as ssh-keygen -l prints. */
+/*
+ * Reads the fields of a type-t key that follow its type name (as they
+ * also appear inside a certificate) from b, with the same checks as
+ * sshkey_parse except trailing bytes; k's pointers are views into b's
+ * memory and k->blob is left NULL. 0, or -1 with a reason in err.
+ */
+int sshkey_parse_fields(struct buf *b, enum sshkey_type t, struct sshkey *k,
+			char *err, size_t errsz);
+
+/*
+ * Reads an SSH mpint (RFC 4251 §5) that must be non-negative and
+ * minimally encoded, at most maxlen bytes on the wire; *p and *n get its
+ * magnitude without the sign byte (a view into b). BUF_OK, or a BUF_ERR_*
+ * code (BUF_ERR_FORMAT for negative or padded encodings).
+ */
+int sshkey_get_mpint(struct buf *b, size_t maxlen, const uint8_t **p,
+		     size_t *n);
+
+/* A new libcrypto public key for k (caller frees with EVP_PKEY_free), or
+ * NULL with a reason in err. sk keys give their underlying key. */
+EVP_PKEY *sshkey_to_evp(const struct sshkey *k, char *err, size_t errsz);
+
+/* "SHA256:<unpadded base64>" of a blob, as ssh-keygen -l prints; "" if
+ * out is too small or memory runs out. */
 void sshkey_fingerprint(const uint8_t *blob, size_t len, char *out,
 			size_t outsz);
 
