@@ -10,138 +10,27 @@
 #include <time.h>
 
 #include "common/b64.h"
-#include "common/buf.h"
 #include "common/log.h"
 #include "common/match.h"
+#include "common/sshkey.h"
+#include "common/cert.h"
 
-#define AUTHFILE_MAX_NAME	64	/* longest key type / curve name */
-#define AUTHFILE_MAX_FIELD	1024	/* longest field inside a key blob */
 #define AUTHFILE_MAX_OPTNAME	32	/* longest option name */
 #define AUTHFILE_MAX_OPTS	32	/* options on one line */
 #define AUTHFILE_WHY_MAX	256
 
-/* What a key blob of each accepted type holds after its type string. */
-enum authfile_shape {
-	SHAPE_ED25519,		/* string pk[32] */
-	SHAPE_SK_ED25519,	/* string pk[32], string application */
-	SHAPE_ECDSA,		/* string curve, string point */
-	SHAPE_SK_ECDSA,		/* string curve, string point, string app */
-	SHAPE_RSA,		/* mpint e, mpint n */
-};
-
-struct authfile_type {
-	const char *name;
-	enum authfile_shape shape;
-	const char *curve;	/* ECDSA curve name, or NULL */
-	size_t point_len;	/* uncompressed ECDSA point length */
-};
-
-/* Plain key types we accept. ssh-dss is refused (broken, and OpenSSH
- * dropped it). Structure only: the certs branch's sshkey_parse adds
- * point validation when it lands. */
-static const struct authfile_type authfile_types[] = {
-	{ "ssh-ed25519", SHAPE_ED25519, NULL, 0 },
-	{ "sk-ssh-ed25519@openssh.com", SHAPE_SK_ED25519, NULL, 0 },
-	{ "ecdsa-sha2-nistp256", SHAPE_ECDSA, "nistp256", 65 },
-	{ "ecdsa-sha2-nistp384", SHAPE_ECDSA, "nistp384", 97 },
-	{ "ecdsa-sha2-nistp521", SHAPE_ECDSA, "nistp521", 133 },
-	{ "sk-ecdsa-sha2-nistp256@openssh.com", SHAPE_SK_ECDSA, "nistp256", 65 },
-	{ "ssh-rsa", SHAPE_RSA, NULL, 0 },
-};
-
-#define AUTHFILE_NTYPES (sizeof(authfile_types) / sizeof(authfile_types[0]))
-
-static const struct authfile_type *
-authfile_type_find(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < AUTHFILE_NTYPES; i++)
-		if (strlen(authfile_types[i].name) == n &&
-		    memcmp(authfile_types[i].name, s, n) == 0)
-			return &authfile_types[i];
-	return NULL;
-}
-
-static bool
-authfile_is_cert_type(const char *s, size_t n)
-{
-	static const char suffix[] = "-cert-v01@openssh.com";
-	size_t sl = sizeof(suffix) - 1;
-
-	return n > sl && memcmp(s + n - sl, suffix, sl) == 0;
-}
-
-/* An SSH mpint: positive, minimal (no needless leading zero). */
-static int
-authfile_check_mpint(struct buf *b, size_t maxlen, size_t *bits)
-{
-	const uint8_t *p;
-	size_t n;
-
-	if (buf_get_string_view(b, maxlen, &p, &n) != BUF_OK || n == 0)
-		return -1;
-	if (p[0] & 0x80)
-		return -1;	/* negative */
-	if (p[0] == 0 && (n == 1 || !(p[1] & 0x80)))
-		return -1;	/* not minimal */
-	if (p[0] == 0) {
-		p++;
-		n--;
-	}
-	*bits = n * 8;
-	for (uint8_t top = p[0]; !(top & 0x80); top <<= 1)
-		(*bits)--;
-	return 0;
-}
-
-/* Checks that blob is a well-formed public key of type t, with nothing
- * after it. NULL or a static reason. */
+/* The blob must be a plain key sshkey_parse accepts (ssh-dss and short
+ * RSA keys are refused there), of the type the line names. */
 static const char *
-authfile_check_blob(const struct authfile_type *t, const uint8_t *blob,
-		    size_t len)
+authfile_check_blob(enum sshkey_type t, const uint8_t *blob, size_t len,
+		    char *why, size_t whysz)
 {
-	struct buf b;
-	const uint8_t *p;
-	size_t n, bits;
+	struct sshkey k;
 
-	buf_view(&b, blob, len);
-	if (buf_get_string_view(&b, AUTHFILE_MAX_NAME, &p, &n) != BUF_OK)
-		return "key blob has no type";
-	if (n != strlen(t->name) || memcmp(p, t->name, n) != 0)
+	if (sshkey_parse(blob, len, &k, why, whysz) != 0)
+		return why;
+	if (k.type != t)
 		return "key type does not match the key blob";
-	switch (t->shape) {
-	case SHAPE_ED25519:
-	case SHAPE_SK_ED25519:
-		if (buf_get_string_view(&b, 32, &p, &n) != BUF_OK || n != 32)
-			return "bad ed25519 public key";
-		break;
-	case SHAPE_ECDSA:
-	case SHAPE_SK_ECDSA:
-		if (buf_get_string_view(&b, AUTHFILE_MAX_NAME, &p, &n) !=
-		    BUF_OK || n != strlen(t->curve) ||
-		    memcmp(p, t->curve, n) != 0)
-			return "ECDSA curve does not match the key type";
-		if (buf_get_string_view(&b, t->point_len, &p, &n) != BUF_OK ||
-		    n != t->point_len || p[0] != 0x04)
-			return "bad ECDSA public point";
-		break;
-	case SHAPE_RSA:
-		if (authfile_check_mpint(&b, 64, &bits) != 0)
-			return "bad RSA exponent";
-		if (authfile_check_mpint(&b, AUTHFILE_MAX_FIELD, &bits) != 0)
-			return "bad RSA modulus";
-		if (bits < AUTHFILE_MIN_RSA_BITS)
-			return "RSA key shorter than 2048 bits";
-		break;
-	}
-	if (t->shape == SHAPE_SK_ED25519 || t->shape == SHAPE_SK_ECDSA) {
-		if (buf_get_string_view(&b, AUTHFILE_MAX_FIELD, &p, &n) !=
-		    BUF_OK || n == 0)
-			return "bad security key application";
-	}
-	if (buf_avail(&b) != 0)
-		return "trailing bytes after the key";
 	return NULL;
 }
 
@@ -460,16 +349,17 @@ authfile_options(enum authfile_kind kind, const char **s, const char *end,
 
 /* Key part of a key line: "type base64 [comment]". */
 static const char *
-authfile_key(const char *s, const char *end, struct authfile_entry *e)
+authfile_key(const char *s, const char *end, struct authfile_entry *e,
+	     char *why, size_t whysz)
 {
-	const struct authfile_type *t;
-	const char *tok, *b64, *why;
+	enum sshkey_type t;
+	const char *tok, *b64, *r;
 	size_t n, b64n;
 
 	if (!authfile_token(&s, end, &tok, &n))
 		return "missing key";
-	if ((t = authfile_type_find(tok, n)) == NULL)
-		return authfile_is_cert_type(tok, n) ?
+	if ((t = sshkey_type_from_name(tok, n)) == SSHKEY_UNKNOWN)
+		return cert_is_cert_name(tok, n) ?
 		    "a certificate is not a key: list its CA instead" :
 		    "unknown or refused key type";
 	if (!authfile_token(&s, end, &b64, &b64n))
@@ -479,11 +369,12 @@ authfile_key(const char *s, const char *end, struct authfile_entry *e)
 	e->blob = b64_decode(b64, b64n, AUTHFILE_MAX_BLOB, &e->blob_len);
 	if (e->blob == NULL)
 		return "invalid base64";
-	if ((why = authfile_check_blob(t, e->blob, e->blob_len)) != NULL)
-		return why;
+	if ((r = authfile_check_blob(t, e->blob, e->blob_len, why, whysz)) !=
+	    NULL)
+		return r;
 	while (s < end && authfile_is_space(*s))
 		s++;
-	e->type = authfile_strndup(t->name, strlen(t->name));
+	e->type = authfile_strndup(tok, n);
 	e->comment = authfile_strndup(s, (size_t)(end - s));
 	if (e->type == NULL || e->comment == NULL)
 		return "out of memory";
@@ -493,8 +384,8 @@ authfile_key(const char *s, const char *end, struct authfile_entry *e)
 static bool
 authfile_is_type_token(const char *tok, size_t n)
 {
-	return authfile_type_find(tok, n) != NULL ||
-	    authfile_is_cert_type(tok, n);
+	return sshkey_type_from_name(tok, n) != SSHKEY_UNKNOWN ||
+	    cert_is_cert_name(tok, n);
 }
 
 /* True when the first token of [s, end) is a key type (no options). */
@@ -576,7 +467,7 @@ authfile_line(enum authfile_kind kind, const char *s, const char *end,
 		    NULL)
 			return r;
 	}
-	if ((r = authfile_key(s, end, e)) != NULL)
+	if ((r = authfile_key(s, end, e, why, whysz)) != NULL)
 		return r;
 	if (e->o.principals != NULL && !e->o.cert_authority)
 		return "principals= needs cert-authority";

@@ -28,7 +28,6 @@
 #define AUTHFILE_MAX_FILE	(4u * 1024 * 1024)
 #define AUTHFILE_MAX_OPTVAL	1024	/* one option's quoted value */
 #define AUTHFILE_MAX_PRINCIPAL	256
-#define AUTHFILE_MIN_RSA_BITS	2048
 
 enum authfile_kind {
 	AUTHFILE_AUTHORIZED_KEYS,

@@ -575,8 +575,7 @@ policy_check(const struct policy *p, const struct policy_request *rq,
 		return policy_check_layers(p, rq, NULL, id, reason, reasonsz);
 	}
 	if (cert_parse(rq->key_blob, rq->key_len, &c, why, sizeof(why)) != 0)
-		return policy_deny(reason, reasonsz, "certificate refused: %s",
-		    why);
+		return policy_deny(reason, reasonsz, "%s", why);
 	policy_identity_cert(id, &c);
 	r = policy_check_layers(p, rq, &c, id, reason, reasonsz);
 	cert_free(&c);

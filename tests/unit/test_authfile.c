@@ -171,7 +171,7 @@ test_refused_real_keys(void **state)
 
 	(void)state;
 	l = keygen("small", "rsa", 1024);
-	expect_bad(l, "ak:1: ", "RSA key shorter than 2048 bits");
+	expect_bad(l, "ak:1: ", "rsa modulus of 1024 bits");
 	free(l);
 	l = keygen("dsa", "dsa", 0);
 	snprintf(text, sizeof(text), "\n# x\n%s", l);
@@ -200,7 +200,7 @@ test_certificate_refused(void **state)
 	/* A plain key whose blob is in fact a certificate. */
 	l = strchr(line, ' ');
 	snprintf(cmd, sizeof(cmd), "ssh-ed25519%s", l);
-	expect_bad(cmd, "ak:1: ", "key type does not match");
+	expect_bad(cmd, "ak:1: ", "unknown or unsupported key type");
 }
 
 static void
@@ -212,8 +212,16 @@ test_sk_keys(void **state)
 
 	(void)state;
 	memset(pk, 0x11, sizeof(pk));
-	memset(pt, 0x22, sizeof(pt));
-	pt[0] = 0x04;
+	/* The P-256 base point: a valid public point. */
+	static const uint8_t g256[65] = { 0x04,
+	    0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6,
+	    0xe5, 0x63, 0xa4, 0x40, 0xf2, 0x77, 0x03, 0x7d, 0x81, 0x2d, 0xeb,
+	    0x33, 0xa0, 0xf4, 0xa1, 0x39, 0x45, 0xd8, 0x98, 0xc2, 0x96,
+	    0x4f, 0xe3, 0x42, 0xe2, 0xfe, 0x1a, 0x7f, 0x9b, 0x8e, 0xe7, 0xeb,
+	    0x4a, 0x7c, 0x0f, 0x9e, 0x16, 0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31,
+	    0x5e, 0xce, 0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5 };
+
+	memcpy(pt, g256, sizeof(pt));
 	buf_init(&b, 4096);
 	buf_put_cstring(&b, "sk-ssh-ed25519@openssh.com");
 	buf_put_string(&b, pk, sizeof(pk));
@@ -226,7 +234,7 @@ test_sk_keys(void **state)
 	buf_put_cstring(&b, "sk-ssh-ed25519@openssh.com");
 	buf_put_string(&b, pk, sizeof(pk));
 	l = line_for("sk-ssh-ed25519@openssh.com", &b, "");
-	expect_bad(l, "ak:1: ", "bad security key application");
+	expect_bad(l, "ak:1: ", "sk application");
 	free(l);
 	buf_reset(&b);
 	buf_put_cstring(&b, "sk-ecdsa-sha2-nistp256@openssh.com");
@@ -254,13 +262,13 @@ test_bad_blobs(void **state)
 	buf_put_cstring(&b, "ssh-ed25519");
 	buf_put_string(&b, pk, 31);
 	l = line_for("ssh-ed25519", &b, "");
-	expect_bad(l, "ak:1: ", "bad ed25519 public key");
+	expect_bad(l, "ak:1: ", "ed25519 key");
 	free(l);
 	buf_reset(&b);
 	buf_put_cstring(&b, "ssh-ed25519");
 	buf_put_string(&b, pk, 33);
 	l = line_for("ssh-ed25519", &b, "");
-	expect_bad(l, "ak:1: ", "bad ed25519 public key");
+	expect_bad(l, "ak:1: ", "ed25519 key");
 	free(l);
 	/* trailing byte */
 	buf_reset(&b);
@@ -276,7 +284,7 @@ test_bad_blobs(void **state)
 	buf_put_u32(&b, 32);
 	buf_put_bytes(&b, pk, 10);
 	l = line_for("ssh-ed25519", &b, "");
-	expect_bad(l, "ak:1: ", "bad ed25519 public key");
+	expect_bad(l, "ak:1: ", "ed25519 key");
 	free(l);
 	/* ecdsa: wrong curve for the type, compressed point */
 	buf_reset(&b);
@@ -284,7 +292,7 @@ test_bad_blobs(void **state)
 	buf_put_cstring(&b, "nistp384");
 	buf_put_string(&b, pt, sizeof(pt));
 	l = line_for("ecdsa-sha2-nistp256", &b, "");
-	expect_bad(l, "ak:1: ", "curve does not match");
+	expect_bad(l, "ak:1: ", "ecdsa curve does not match");
 	free(l);
 	buf_reset(&b);
 	buf_put_cstring(&b, "ecdsa-sha2-nistp256");
@@ -292,24 +300,24 @@ test_bad_blobs(void **state)
 	pt[0] = 0x02;
 	buf_put_string(&b, pt, sizeof(pt));
 	l = line_for("ecdsa-sha2-nistp256", &b, "");
-	expect_bad(l, "ak:1: ", "bad ECDSA public point");
+	expect_bad(l, "ak:1: ", "ecdsa point");
 	free(l);
 	/* rsa: negative exponent, non-minimal modulus */
 	buf_reset(&b);
 	buf_put_cstring(&b, "ssh-rsa");
 	buf_put_string(&b, "\x81", 1);
 	l = line_for("ssh-rsa", &b, "");
-	expect_bad(l, "ak:1: ", "bad RSA exponent");
+	expect_bad(l, "ak:1: ", "rsa exponent");
 	free(l);
 	buf_reset(&b);
 	buf_put_cstring(&b, "ssh-rsa");
 	buf_put_string(&b, "\x01\x00\x01", 3);
 	buf_put_string(&b, "\x00\x01", 2);
 	l = line_for("ssh-rsa", &b, "");
-	expect_bad(l, "ak:1: ", "bad RSA modulus");
+	expect_bad(l, "ak:1: ", "rsa modulus");
 	free(l);
 	/* empty blob */
-	expect_bad("ssh-ed25519 AAAA\n", "ak:1: ", "key blob has no type");
+	expect_bad("ssh-ed25519 AAAA\n", "ak:1: ", "key type");
 	buf_free(&b);
 }
 
