@@ -18,10 +18,10 @@
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
-#include "common/authkeys.h"
 #include "common/defaults.h"
 #include "common/duration.h"
 #include "common/log.h"
+#include "common/policy.h"
 
 #define DEFAULT_WAIT_SECS	(15 * 60)
 #define DEFAULT_GRACE_SECS	30
@@ -231,7 +231,8 @@ int
 main(int argc, char **argv)
 {
 	struct assistd_opts o;
-	struct authkeys keys = { NULL, 0 };
+	struct policy_files usr = { 0 };
+	struct policy *policy = NULL;
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
@@ -259,7 +260,10 @@ main(int argc, char **argv)
 		    "--authorized-keys FILE");
 		return ASSISTD_EXIT_ERROR;
 	}
-	if (authkeys_load(o.authorized_keys, &keys, err, sizeof(err)) != 0) {
+	/* Interim, until srvconfig (branch config) gives both layers. */
+	usr.authorized_keys = o.authorized_keys;
+	if ((policy = policy_load(NULL, &usr, pw->pw_name, err,
+	    sizeof(err))) == NULL) {
 		log_error("%s", err);
 		return ASSISTD_EXIT_ERROR;
 	}
@@ -287,12 +291,12 @@ main(int argc, char **argv)
 	    fp);
 	log_info("user %s: waiting up to %d seconds for a helper; one "
 	    "session, then exit", pw->pw_name, o.wait_secs);
-	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, &keys);
+	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, policy);
 out:
 	while (nl > 0)
 		close(lfds[--nl]);
 	ssh_key_free(hostkey);
-	authkeys_free(&keys);
+	policy_free(policy);
 	ssh_finalize();
 	return status;
 }

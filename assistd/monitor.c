@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -42,7 +43,7 @@ struct monitor {
 	int nl;
 	ssh_key hostkey;
 	const char *user;
-	const struct authkeys *keys;
+	const struct policy *policy;
 	struct child kids[MONITOR_MAX_CHILDREN];
 	int sessions_live;
 	int sessions_done;
@@ -156,7 +157,8 @@ begin_stop(struct monitor *m, int status, const char *why)
 
 /* Runs in the forked child: becomes the network process. */
 static void
-child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
+child_main(struct monitor *m, int sock, int ipc_fd, const char *peer,
+	   const char *addr)
 {
 	struct net_params p;
 
@@ -167,7 +169,8 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
 	p.hostkey = m->hostkey;
 	p.peer = peer;
 	p.user = m->user;
-	p.authorized = m->keys;
+	p.peer_addr = addr;
+	p.policy = m->policy;
 	p.login_grace_secs = m->o->login_grace_secs;
 	p.max_auth_tries = m->o->max_auth_tries;
 	_exit(net_main(&p));
@@ -185,7 +188,7 @@ free_slot(struct monitor *m)
 }
 
 static void
-child_start(struct monitor *m, int sock, const char *peer)
+child_start(struct monitor *m, int sock, const char *peer, const char *addr)
 {
 	struct child *c = free_slot(m);
 	int sv[2];
@@ -210,7 +213,7 @@ child_start(struct monitor *m, int sock, const char *peer)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		child_main(m, sock, sv[1], peer);
+		child_main(m, sock, sv[1], peer, addr);
 	}
 	close(sv[1]);
 	close(sock);
@@ -250,7 +253,7 @@ accept_one(struct monitor *m, int lfd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char peer[128];
+	char peer[128], addr[NI_MAXHOST];
 	int fd, one = 1;
 
 	fd = accept(lfd, (struct sockaddr *)&ss, &len);
@@ -264,6 +267,13 @@ accept_one(struct monitor *m, int lfd)
 	 * events) would wait ~40 ms for a delayed ACK. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_name(&ss, len, peer, sizeof(peer));
+	/* The numeric address alone, for from= and source-address. */
+	if (getnameinfo((struct sockaddr *)&ss, len, addr, sizeof(addr), NULL,
+	    0, NI_NUMERICHOST) != 0) {
+		log_error("%s: dropped: no numeric address", peer);
+		close(fd);
+		return;
+	}
 	if (m->stop_ms != 0 || m->sessions_done > 0) {
 		close(fd);
 		return;
@@ -276,7 +286,7 @@ accept_one(struct monitor *m, int lfd)
 		close(fd);
 		return;
 	}
-	child_start(m, fd, peer);
+	child_start(m, fd, peer, addr);
 }
 
 static void
@@ -536,7 +546,7 @@ service(struct monitor *m, struct pollfd *pfd, struct child **who, int n)
 
 int
 monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
-	    ssh_key hostkey, const char *user, const struct authkeys *keys)
+	    ssh_key hostkey, const char *user, const struct policy *policy)
 {
 	static struct monitor m;
 	struct pollfd pfd[1 + LISTEN_MAX + MONITOR_MAX_CHILDREN];
@@ -549,7 +559,7 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 	m.nl = nl;
 	m.hostkey = hostkey;
 	m.user = user;
-	m.keys = keys;
+	m.policy = policy;
 	m.start_ms = clock_now_ms();
 	if (signals_setup() != 0) {
 		log_error("cannot set up signal handling: %s", strerror(errno));

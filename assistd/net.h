@@ -9,7 +9,7 @@
 #define ASSISTD_NET_H
 
 #include <libssh/libssh.h>
-#include "common/authkeys.h"
+#include "common/policy.h"
 
 struct net_params {
 	int sock;		/* accepted TCP connection; owned by net_main */
@@ -17,7 +17,8 @@ struct net_params {
 	ssh_key hostkey;	/* private ed25519 host key; borrowed (copied) */
 	const char *peer;	/* "addr port" of the helper, for messages */
 	const char *user;	/* the only SSH user name accepted */
-	const struct authkeys *authorized; /* keys accepted (borrowed) */
+	const char *peer_addr;	/* numeric address of the helper */
+	const struct policy *policy; /* who may connect (borrowed) */
 	int login_grace_secs;	/* >= 1: to authenticate and ask a session */
 	int max_auth_tries;	/* >= 1: failed tries before disconnect */
 };
