@@ -4,13 +4,15 @@
 #   make check-unit      unit tests and fuzz corpus replay only
 #   make SAN=1 BUILD=build-san check-unit   the same under ASan+UBSan
 #   make fuzz            libFuzzer binaries (clang) into build-fuzz/
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR= [SYSCONFDIR=/etc/assist]
 .SUFFIXES:
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+# The administrator's assistd.conf lives here; a build-time choice only.
+SYSCONFDIR ?= /etc/assist
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -22,6 +24,7 @@ WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 CFLAGS   ?= -O2 -g
 DEFS     := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DASSIST_VERSION='"$(VERSION)"'
+SYSCONF_DEF = -DASSIST_SYSCONFDIR='"$(SYSCONFDIR)"'
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
@@ -83,6 +86,19 @@ $(LIBCLI): $(CLI_LIBOBJ)
 $(BUILD)/assistd: $(OBJ)/assistd/main.o $(LIBD) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
+# Only main.c uses SYSCONFDIR (see common/srvconfig.h).
+$(OBJ)/assistd/main.o: ALL_CFLAGS += $(SYSCONF_DEF)
+
+# A copy of assistd whose administrator file is under SYSCONFDIR, for the
+# e2e tests (there is deliberately no run-time option for it):
+#   make BUILD=build SYSCONFDIR=/tmp/x SYSCONF_OUT=/tmp/x/assistd sysconf-assistd
+sysconf-assistd: $(LIBD) $(LIBCOMMON)
+	@test -n "$(SYSCONF_OUT)" || { echo "set SYSCONF_OUT" >&2; exit 1; }
+	$(CC) $(ALL_CFLAGS) $(SYSCONF_DEF) -c -o $(SYSCONF_OUT).o assistd/main.c
+	$(CC) $(ALL_LDFLAGS) -o $(SYSCONF_OUT) $(SYSCONF_OUT).o $(LIBD) \
+	  $(LIBCOMMON) $(call pc_libs,$(PKGS_D))
+	rm -f $(SYSCONF_OUT).o
+
 $(BUILD)/assist-cli: $(OBJ)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
 
@@ -134,13 +150,16 @@ fuzz:
 	    $(FUZZ_BUILD)/libcommon.a $(call pc_libs,$(PKGS_D)) || exit 1; done
 
 install: $(PROGS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps tests check check-unit check-e2e demo fuzz install clean
+.PHONY: all deps tests check check-unit check-e2e demo fuzz install clean \
+        sysconf-assistd
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -19,25 +19,29 @@
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
 #include "common/defaults.h"
-#include "common/duration.h"
 #include "common/log.h"
 #include "common/policy.h"
+#include "common/srvconfig.h"
 
-#define DEFAULT_WAIT_SECS	(15 * 60)
-#define DEFAULT_GRACE_SECS	30
-#define DEFAULT_AUTH_TRIES	6
-#define DEFAULT_MAX_STARTUPS	10
-#define MAX_STARTUPS_LIMIT	60	/* below the monitor's hard cap */
+#define MAX_OPTIONS	64	/* -o and the long options that map to it */
+#define MAX_OPTION_LEN	SRVCONFIG_MAX_LINE
 
 enum {
-	OPT_LISTEN = 256, OPT_WAIT, OPT_AUTHKEYS, OPT_GRACE, OPT_TRIES,
-	OPT_STARTUPS,
+	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
+};
+
+/* Each long option is a directive given with -o. */
+static const char *const long_directive[] = {
+	[OPT_LISTEN - OPT_LISTEN] = "ListenAddress",
+	[OPT_WAIT - OPT_LISTEN] = "Wait",
+	[OPT_GRACE - OPT_LISTEN] = "LoginGraceTime",
+	[OPT_TRIES - OPT_LISTEN] = "MaxAuthTries",
+	[OPT_STARTUPS - OPT_LISTEN] = "MaxStartups",
 };
 
 static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "wait", required_argument, NULL, OPT_WAIT },
-	{ "authorized-keys", required_argument, NULL, OPT_AUTHKEYS },
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "max-auth-tries", required_argument, NULL, OPT_TRIES },
 	{ "max-startups", required_argument, NULL, OPT_STARTUPS },
@@ -47,26 +51,46 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The command line: config file, -o options in order, -T. */
+struct args {
+	const char *file;		/* -f FILE, or NULL for the default */
+	char *options[MAX_OPTIONS];	/* "Directive=value", owned */
+	size_t noptions;
+	bool test;			/* -T */
+};
+
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: assistd [options]\n"
+"usage: assistd [-TvVh] [-f FILE] [-o Directive=value] [options]\n"
 "Lets a helper see your screen after you accept. Runs as you, in the\n"
 "foreground; serves one session, then exits.\n"
 "\n"
-"  --listen ADDR:PORT       listen there (repeatable; [V6ADDR]:PORT, *:PORT,\n"
-"                           numeric addresses only; default *:%d)\n"
-"  --wait DURATION          exit if no session started by then (default 15m)\n"
-"  --authorized-keys FILE   helper public keys accepted (required for now)\n"
-"  --login-grace-time DUR   time a connection has to authenticate (default 30s)\n"
-"  --max-auth-tries N       failed attempts allowed per connection (default %d)\n"
-"  --max-startups N         unauthenticated connections at once (default %d)\n"
+"  -f FILE                  configuration file (default\n"
+"                           $XDG_CONFIG_HOME/assist/assistd.conf)\n"
+"  -o Directive=value       a configuration directive (repeatable; wins over\n"
+"                           the file; see assistd.conf(5))\n"
+"  -T                       print the effective configuration and exit\n"
+"  --listen ADDR:PORT       -o ListenAddress: listen there (repeatable;\n"
+"                           [V6ADDR]:PORT, *:PORT, numeric addresses only;\n"
+"                           default *:%d)\n"
+"  --wait DURATION          -o Wait: exit if no session started by then\n"
+"                           (default 15m)\n"
+"  --login-grace-time DUR   -o LoginGraceTime: time a connection has to\n"
+"                           authenticate (default 30s)\n"
+"  --max-auth-tries N       -o MaxAuthTries: failed attempts allowed per\n"
+"                           connection (default %d)\n"
+"  --max-startups N         -o MaxStartups: unauthenticated connections at\n"
+"                           once (default %d)\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
+"Helper keys: AuthorizedKeysFile (and, with the access policy,\n"
+"TrustedUserCAKeys) in the configuration, e.g. -o AuthorizedKeysFile=FILE.\n"
 "DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n",
-	    ASSIST_DEFAULT_PORT, DEFAULT_AUTH_TRIES, DEFAULT_MAX_STARTUPS);
+	    ASSIST_DEFAULT_PORT, SRVCONFIG_DEFAULT_AUTH_TRIES,
+	    SRVCONFIG_DEFAULT_STARTUPS);
 }
 
 static void
@@ -76,80 +100,64 @@ version(void)
 	    OpenSSL_version(OPENSSL_VERSION));
 }
 
+/* Records "Directive=value" (directive NULL: value is already that). */
 static int
-parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+add_option(struct args *a, const char *directive, const char *value)
 {
-	char *end;
-	long v;
+	char buf[MAX_OPTION_LEN];
+	int n;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-		log_error("%s: expected a number from %d to %d, got '%s'", opt,
-		    lo, hi, s);
+	if (a->noptions == MAX_OPTIONS) {
+		log_error("more than %d configuration options on the command "
+		    "line", MAX_OPTIONS);
 		return -1;
 	}
-	*out = (int)v;
+	n = directive != NULL ?
+	    snprintf(buf, sizeof(buf), "%s=%s", directive, value) :
+	    snprintf(buf, sizeof(buf), "%s", value);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		log_error("command line option too long");
+		return -1;
+	}
+	if ((a->options[a->noptions] = strdup(buf)) == NULL) {
+		log_error("out of memory");
+		return -1;
+	}
+	a->noptions++;
 	return 0;
 }
 
-static int
-parse_secs(const char *opt, const char *s, long lo, int *out)
+static void
+args_free(struct args *a)
 {
-	long v = duration_parse(s);
-
-	if (v < lo) {
-		log_error("%s: '%s' is not a duration of at least %lds "
-		    "(e.g. 90, 30s, 15m, 1h)", opt, s, lo);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
+	while (a->noptions > 0)
+		free(a->options[--a->noptions]);
 }
 
 static int
-parse_args(int argc, char **argv, struct assistd_opts *o)
+parse_args(int argc, char **argv, struct args *a)
 {
-	char err[256];
-	int c, n, verbose = 0;
+	int c, verbose = 0;
 
-	memset(o, 0, sizeof(*o));
-	o->wait_secs = DEFAULT_WAIT_SECS;
-	o->login_grace_secs = DEFAULT_GRACE_SECS;
-	o->max_auth_tries = DEFAULT_AUTH_TRIES;
-	o->max_startups = DEFAULT_MAX_STARTUPS;
-	while ((c = getopt_long(argc, argv, "vVh", long_opts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt_long(argc, argv, "f:o:TvVh", long_opts,
+	    NULL)) != -1) {
 		switch (c) {
-		case OPT_LISTEN:
-			n = listen_parse(optarg, o->listen + o->nlisten,
-			    LISTEN_MAX - (size_t)o->nlisten, err, sizeof(err));
-			if (n < 0) {
-				log_error("--listen %s: %s", optarg, err);
-				return -1;
-			}
-			o->nlisten += n;
-			break;
-		case OPT_WAIT:
-			if (parse_secs("--wait", optarg, 1, &o->wait_secs))
-				return -1;
-			break;
-		case OPT_AUTHKEYS:
-			o->authorized_keys = optarg;
-			break;
-		case OPT_GRACE:
-			if (parse_secs("--login-grace-time", optarg, 1,
-			    &o->login_grace_secs))
-				return -1;
-			break;
-		case OPT_TRIES:
-			if (parse_int("--max-auth-tries", optarg, 1, 100,
-			    &o->max_auth_tries))
-				return -1;
-			break;
+		case OPT_LISTEN: case OPT_WAIT: case OPT_GRACE: case OPT_TRIES:
 		case OPT_STARTUPS:
-			if (parse_int("--max-startups", optarg, 1,
-			    MAX_STARTUPS_LIMIT, &o->max_startups))
+			if (add_option(a, long_directive[c - OPT_LISTEN],
+			    optarg) != 0)
 				return -1;
+			break;
+		case 'o':
+			if (add_option(a, NULL, optarg) != 0)
+				return -1;
+			break;
+		case 'f':
+			a->file = optarg;
+			break;
+		case 'T':
+			a->test = true;
 			break;
 		case 'v':
 			verbose++;
@@ -174,19 +182,26 @@ parse_args(int argc, char **argv, struct assistd_opts *o)
 	return 0;
 }
 
+/* $HOME when it is absolute, else the account's home directory. */
+static const char *
+home_dir(const struct passwd *pw)
+{
+	const char *home = getenv("HOME");
+
+	return home != NULL && home[0] == '/' ? home : pw->pw_dir;
+}
+
 /* $XDG_CONFIG_HOME/assist, or ~/.config/assist. */
 static int
 config_dir(const struct passwd *pw, char *out, size_t outsz)
 {
 	const char *x = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
 	int n;
 
 	if (x != NULL && x[0] == '/')
 		n = snprintf(out, outsz, "%s/assist", x);
 	else
-		n = snprintf(out, outsz, "%s/.config/assist",
-		    home != NULL && home[0] == '/' ? home : pw->pw_dir);
+		n = snprintf(out, outsz, "%s/.config/assist", home_dir(pw));
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
@@ -227,11 +242,91 @@ open_listeners(struct assistd_opts *o, int *lfds)
 	return n;
 }
 
+/*
+ * Reads the configuration layers: the administrator's file (a build-time
+ * path, see srvconfig.h), then -o options, then -f FILE or the default.
+ */
+static int
+load_config(const struct args *a, const struct passwd *pw, const char *dir,
+	    struct srvconfig *cfg)
+{
+	char deffile[PATH_MAX], err[1024];
+	struct srvconfig_args sa;
+	int n;
+
+	n = snprintf(deffile, sizeof(deffile), "%s/assistd.conf", dir);
+	if (n < 0 || (size_t)n >= sizeof(deffile)) {
+		log_error("configuration path too long");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sys_file = SRVCONFIG_SYSTEM_FILE;
+	sa.usr_file = a->file != NULL ? a->file : deffile;
+	sa.usr_must_exist = a->file != NULL;
+	sa.options = (const char *const *)a->options;
+	sa.noptions = a->noptions;
+	sa.uid = pw->pw_uid;
+	sa.user = pw->pw_name;
+	sa.home = home_dir(pw);
+	if (srvconfig_load(cfg, &sa, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills the monitor's options from the effective configuration; every
+ * ListenAddress is checked here (numeric addresses only). */
+static int
+config_opts(const struct srvconfig_effective *e, struct assistd_opts *o)
+{
+	char err[256], safe[128];
+	size_t i;
+	int n;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < e->nlisten; i++) {
+		n = listen_parse(e->listen[i], o->listen + o->nlisten,
+		    LISTEN_MAX - (size_t)o->nlisten, err, sizeof(err));
+		if (n < 0) {
+			log_error("ListenAddress %s: %s", log_sanitize(safe,
+			    sizeof(safe), e->listen[i], strlen(e->listen[i])),
+			    err);
+			return -1;
+		}
+		o->nlisten += n;
+	}
+	o->wait_secs = e->wait_secs;
+	o->login_grace_secs = e->login_grace_secs;
+	o->max_auth_tries = e->max_auth_tries;
+	o->max_startups = e->max_startups;
+	return 0;
+}
+
+/*
+ * The access policy from both configuration layers: every file it names
+ * is read now (StrictModes: the administrator's must be root's), before
+ * any connection; the network processes get it by fork.
+ */
+static struct policy *
+load_policy(const struct srvconfig *cfg, const char *user)
+{
+	const struct policy_files *sys, *usr;
+	struct policy *p;
+	char err[1024];
+
+	srvconfig_policy(cfg, &sys, &usr);
+	if ((p = policy_load(sys, usr, user, err, sizeof(err))) == NULL)
+		log_error("access policy: %s (see assistd.conf(5))", err);
+	return p;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct assistd_opts o;
-	struct policy_files usr = { 0 };
+	struct args a;
+	struct srvconfig cfg;
 	struct policy *policy = NULL;
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
@@ -239,36 +334,39 @@ main(int argc, char **argv)
 	ssh_key hostkey = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
-	if (parse_args(argc, argv, &o) != 0)
-		return ASSISTD_EXIT_ERROR;
+	srvconfig_init(&cfg);
+	if (parse_args(argc, argv, &a) != 0)
+		goto out;
 	if (getuid() == 0 || geteuid() == 0) {
 		log_error("refusing to run as root: start assistd from the "
 		    "account of the user who needs help (R1)");
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
 	if (getuid() != geteuid() || getgid() != getegid()) {
 		log_error("refusing to run set-user-ID or set-group-ID");
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
 	if ((pw = getpwuid(getuid())) == NULL) {
 		log_error("cannot find the account of uid %u",
 		    (unsigned)getuid());
-		return ASSISTD_EXIT_ERROR;
+		goto out;
 	}
-	if (o.authorized_keys == NULL) {
-		log_error("no helper key would be accepted: give "
-		    "--authorized-keys FILE");
-		return ASSISTD_EXIT_ERROR;
+	if (config_dir(pw, dir, sizeof(dir)) != 0) {
+		log_error("config directory path too long");
+		goto out;
 	}
-	/* Interim, until srvconfig (branch config) gives both layers. */
-	usr.authorized_keys = o.authorized_keys;
-	if ((policy = policy_load(NULL, &usr, pw->pw_name, err,
-	    sizeof(err))) == NULL) {
-		log_error("%s", err);
-		return ASSISTD_EXIT_ERROR;
+	if (load_config(&a, pw, dir, &cfg) != 0 ||
+	    config_opts(&cfg.eff, &o) != 0)
+		goto out;
+	if (a.test) {
+		srvconfig_dump(&cfg, stdout);
+		status = fflush(stdout) == 0 ? ASSISTD_EXIT_OK :
+		    ASSISTD_EXIT_ERROR;
+		goto out;
 	}
-	if (config_dir(pw, dir, sizeof(dir)) != 0 ||
-	    hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
+	if ((policy = load_policy(&cfg, pw->pw_name)) == NULL)
+		goto out;
+	if (hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
 		log_error("config directory: %s", err);
 		goto out;
 	}
@@ -298,5 +396,7 @@ out:
 	ssh_key_free(hostkey);
 	policy_free(policy);
 	ssh_finalize();
+	srvconfig_free(&cfg);
+	args_free(&a);
 	return status;
 }

@@ -20,7 +20,6 @@ struct assistd_opts {
 	int login_grace_secs;	/* per connection, to authenticate */
 	int max_auth_tries;	/* failed attempts per connection */
 	int max_startups;	/* unauthenticated connections at once */
-	const char *authorized_keys;	/* --authorized-keys FILE */
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */

@@ -19,7 +19,7 @@ share "$T/authorized"
 cat "$T/helper.pub"
 
 say "the user starts assistd (as $TEST_USER)"
-start_assistd assistd --authorized-keys "$T/authorized" --wait 60 -v ||
+start_assistd assistd -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
     exit 1
 cat "$T/assistd.out"
 fp=$(sed -n 's/.*host key \(SHA256:[^ ]*\).*/\1/p' "$T/assistd.out")

@@ -10,7 +10,7 @@ share "$T/authorized"
 
 # 1. --max-startups 3: of 5 stalled connections, 3 get a network process
 #    (banner, then dropped by the 3 s grace timer), 2 are closed at once.
-start_assistd caps --authorized-keys "$T/authorized" --max-startups 3 \
+start_assistd caps -o AuthorizedKeysFile="$T/authorized" --max-startups 3 \
     --login-grace-time 3 --wait 60
 "$STALL" "$PORT" 15 5 >"$T/stall.out"
 served=$(grep -c 'banner "SSH-2.0-[^"]*" closed-after' "$T/stall.out")
@@ -29,7 +29,7 @@ stop "$DPID"
 
 # 2. A network process that crashes ends only its own connection; while
 #    two connections stall, a real helper gets a session at once.
-start_assistd crash --authorized-keys "$T/authorized" --wait 60
+start_assistd crash -o AuthorizedKeysFile="$T/authorized" --wait 60
 bg stall2 "$STALL" "$PORT" 30 2
 spid=$LASTPID
 wait_for "$T/crash.out" 'network process [0-9]+' 10

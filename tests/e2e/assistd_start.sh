@@ -8,7 +8,7 @@ share "$T/authorized"
 
 # 1. Root is refused with a one-line reason (R1), when we are root.
 if [ "$(id -u)" -eq 0 ]; then
-	"$ASSISTD" --listen 127.0.0.1:0 --authorized-keys "$T/authorized" \
+	"$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/authorized" \
 	    >"$T/root.out" 2>&1
 	rc=$?
 	if [ $rc -eq 1 ] && grep -q 'refusing to run as root' "$T/root.out" &&
@@ -20,7 +20,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # 2. First start creates the host key (0600) and prints its fingerprint.
-start_assistd d1 --authorized-keys "$T/authorized" --wait 30
+start_assistd d1 -o AuthorizedKeysFile="$T/authorized" --wait 30
 KEY="$UHOME/.config/assist/ssh_host_ed25519_key"
 mode=$(stat -c %a "$KEY" 2>/dev/null)
 check "host key created with mode 600" [ "$mode" = 600 ]
@@ -34,13 +34,13 @@ check "server presents that host key" [ "$scanfp" = "$fp" ]
 stop "$DPID"
 
 # 3. Second start reuses the same key.
-start_assistd d2 --authorized-keys "$T/authorized" --wait 30
+start_assistd d2 -o AuthorizedKeysFile="$T/authorized" --wait 30
 check "host key reused on restart" grep -q "using host key $fp" "$T/d2.out"
 stop "$DPID"
 
 # 4. A host key readable by others is refused, naming the file.
 chmod 0644 "$KEY"
-as_user "$ASSISTD" --listen 127.0.0.1:0 --authorized-keys "$T/authorized" \
+as_user "$ASSISTD" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/authorized" \
     >"$T/perm.out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "$KEY: host key is accessible by others" "$T/perm.out"; then
@@ -51,8 +51,8 @@ fi
 chmod 0600 "$KEY"
 
 # 5. --wait: nobody connects, assistd exits with status 2 in time.
-bg wait $RUNAS "$ASSISTD" --listen 127.0.0.1:0 --authorized-keys \
-    "$T/authorized" --wait 2
+bg wait $RUNAS "$ASSISTD" --listen 127.0.0.1:0 \
+    -o AuthorizedKeysFile="$T/authorized" --wait 2
 wpid=$LASTPID
 if wait_exit "$wpid" 10 && [ "$EXITCODE" -eq 2 ] &&
     grep -q 'no helper started a session within 2 seconds' "$T/wait.out"; then
@@ -63,8 +63,8 @@ fi
 
 # 6. IPv6 loopback.
 if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
-	bg v6 $RUNAS "$ASSISTD" --listen '[::1]:0' --authorized-keys \
-	    "$T/authorized" --wait 30
+	bg v6 $RUNAS "$ASSISTD" --listen '[::1]:0' \
+	    -o AuthorizedKeysFile="$T/authorized" --wait 30
 	v6pid=$LASTPID
 	if wait_for "$T/v6.out" 'listening on \[::1\]:[0-9]+' 10; then
 		p6=$(sed -n 's/.*listening on \[::1\]:\([0-9]*\).*/\1/p' "$T/v6.out")
@@ -90,18 +90,18 @@ refused() {
 		notok "$name (rc=$rc): $(cat "$T/bad.out")"
 	fi
 }
-refused "no --authorized-keys refused" 'give --authorized-keys' \
+refused "no AuthorizedKeysFile refused" 'set AuthorizedKeysFile' \
     --listen 127.0.0.1:0
 refused "hostname in --listen refused" 'not a numeric' \
-    --listen localhost:5922 --authorized-keys "$T/authorized"
+    --listen localhost:5922 -o AuthorizedKeysFile="$T/authorized"
 refused "bad port refused" "bad port" \
-    --listen 127.0.0.1:99999 --authorized-keys "$T/authorized"
+    --listen 127.0.0.1:99999 -o AuthorizedKeysFile="$T/authorized"
 refused "bad duration refused" "not a duration" \
-    --wait 5x --authorized-keys "$T/authorized"
+    --wait 5x -o AuthorizedKeysFile="$T/authorized"
 printf 'from="10.0.0.1" %s\n' "$(cat "$T/helper.pub")" >"$T/withopts"
 share "$T/withopts"
 refused "authorized key line with options refused with file:line" \
-    "$T/withopts:1:" --listen 127.0.0.1:0 --authorized-keys "$T/withopts"
+    "$T/withopts:1:" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/withopts"
 chmod 0666 "$T/withopts"
 refused "authorized keys file writable by others refused" \
-    "$T/withopts" --listen 127.0.0.1:0 --authorized-keys "$T/withopts"
+    "$T/withopts" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/withopts"

@@ -30,7 +30,7 @@ ac() {
 	    -o StrictHostKeyChecking=yes "$@" "$TEST_USER@127.0.0.1:$PORT"
 }
 
-if ! start_d d1 --authorized-keys "$T/ak"; then
+if ! start_d d1 -o AuthorizedKeysFile="$T/ak"; then
 	notok "assistd d1 did not start"
 	exit 1
 fi
@@ -104,7 +104,7 @@ stop "$AGENTPID"
 check "ssh-agent stopped" sh -c "! kill -0 $AGENTPID 2>/dev/null"
 
 # --- -i KEY with KEY-cert.pub: certificate first, then the plain key.
-if start_d d2 --authorized-keys "$T/ak"; then
+if start_d d2 -o AuthorizedKeysFile="$T/ak"; then
 	ac -i "$T/listed" -o IdentitiesOnly=yes -v
 	expect_rc "-i key with certificate: accepted" 0
 	check "... certificate offered before the plain key" sh -c "
@@ -122,7 +122,7 @@ fi
 # --- CertificateFile elsewhere, paired with its key by content.
 mkdir -p "$T/certs"
 mv "$T/listed-cert.pub" "$T/certs/mine.pub"
-if start_d d3 --authorized-keys "$T/ak"; then
+if start_d d3 -o AuthorizedKeysFile="$T/ak"; then
 	ac -i "$T/listed" -o IdentitiesOnly=yes -v \
 	    -o CertificateFile="$T/unlisted-cert.pub" \
 	    -o CertificateFile="$T/certs/mine.pub"
@@ -137,7 +137,7 @@ else
 fi
 
 # --- passphrase asked on the terminal (wrong once, then right).
-if start_d d4 --authorized-keys "$T/ak"; then
+if start_d d4 -o AuthorizedKeysFile="$T/ak"; then
 	echo "[127.0.0.1]:$PORT $HOSTPUB" >"$T/kh"
 	cli_tty 'wrong\nright horse\n' -F "$T/cfg" \
 	    -o UserKnownHostsFile="$T/kh" -o IdentitiesOnly=yes -i "$T/enc" \

@@ -133,7 +133,7 @@ cat <&3 &
 exec cat >&3
 EOF
 chmod 0755 "$T/relay"
-if start_d d1 --authorized-keys "$T/ak"; then
+if start_d d1 -o AuthorizedKeysFile="$T/ak"; then
 	printf 'Host viaproxy\n  HostName 127.0.0.1\n  Port %s\n  User %s\n  ProxyCommand %s %%h %%p %s 100%%%%\n' \
 	    "$PORT" "$TEST_USER" "$T/relay" "$T/relay.log" >"$T/proxy.cfg"
 	cli -F "$T/proxy.cfg" -o StrictHostKeyChecking=accept-new \
@@ -162,7 +162,7 @@ host=\${target%:*}; host=\${host#[}; host=\${host%]}
 exec "$T/relay" "\$host" "\${target##*:}" "$T/jump.relay"
 EOF
 chmod 0755 "$T/bin/ssh"
-if start_d d2 --authorized-keys "$T/ak"; then
+if start_d d2 -o AuthorizedKeysFile="$T/ak"; then
 	printf 'Host target\n  HostName 127.0.0.1\n  ProxyJump first.example,ju@jump.example:2222\n' \
 	    >"$T/jump.cfg"
 	env PATH="$T/bin:$PATH" HOME="$HHOME" timeout 60 setsid -w "$CLI" \

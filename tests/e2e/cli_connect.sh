@@ -12,7 +12,7 @@ ALIAS=assist-e2e
 
 # --- 1: first contact, Debian's /etc/ssh/ssh_config in force (it says
 # HashKnownHosts yes and has SendEnv/GSSAPI lines), accept-new from -o.
-if start_d d1 --authorized-keys "$T/ak"; then
+if start_d d1 -o AuthorizedKeysFile="$T/ak"; then
 	cli -o StrictHostKeyChecking=accept-new -o HostKeyAlias=$ALIAS \
 	    "$TEST_USER@127.0.0.1:$PORT"
 	expect_rc "first connection exits 0" 0
@@ -41,7 +41,7 @@ else
 fi
 
 # --- 2: the real OpenSSH client trusts the line assist-cli wrote.
-if start_d d2 --authorized-keys "$T/ak"; then
+if start_d d2 -o AuthorizedKeysFile="$T/ak"; then
 	timeout 30 ssh -F /dev/null -o BatchMode=yes \
 	    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$KH" \
 	    -o HostKeyAlias=$ALIAS -o IdentitiesOnly=yes -i "$T/helperkey" \
@@ -54,7 +54,7 @@ else
 fi
 
 # --- 3: and assist-cli trusts a line the real ssh wrote.
-if start_d d3 --authorized-keys "$T/ak"; then
+if start_d d3 -o AuthorizedKeysFile="$T/ak"; then
 	timeout 30 ssh -F /dev/null -o BatchMode=yes \
 	    -o StrictHostKeyChecking=accept-new -o HashKnownHosts=yes \
 	    -o UserKnownHostsFile="$T/kh_by_ssh" -o HostKeyAlias=$ALIAS \
@@ -65,7 +65,7 @@ if start_d d3 --authorized-keys "$T/ak"; then
 else
 	notok "assistd d3 did not start"
 fi
-if start_d d4 --authorized-keys "$T/ak"; then
+if start_d d4 -o AuthorizedKeysFile="$T/ak"; then
 	cli -F /dev/null -o StrictHostKeyChecking=yes \
 	    -o UserKnownHostsFile="$T/kh_by_ssh" -o HostKeyAlias=$ALIAS \
 	    "$TEST_USER@127.0.0.1:$PORT"
@@ -76,7 +76,7 @@ fi
 
 # --- 4: IPv6 destination "[::1]:port", host key looked up as [::1]:port.
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
-	bg d6 $RUNAS "$ASSISTD" --listen '[::1]:0' --authorized-keys "$T/ak"
+	bg d6 $RUNAS "$ASSISTD" --listen '[::1]:0' -o AuthorizedKeysFile="$T/ak"
 	if wait_for "$T/d6.out" '^assistd: listening on ' 10; then
 		P6=$(sed -n 's/^assistd: listening on \[::1\]:\([0-9]*\).*/\1/p' \
 		    "$T/d6.out" | head -n 1)

@@ -28,7 +28,7 @@ hk() {
 	    -o GlobalKnownHostsFile=/dev/null "$@" "$TEST_USER@127.0.0.1:$PORT"
 }
 
-if ! start_d d1 --authorized-keys "$T/ak"; then
+if ! start_d d1 -o AuthorizedKeysFile="$T/ak"; then
 	notok "assistd d1 did not start"
 	exit 1
 fi
@@ -130,7 +130,7 @@ check "... and records the exact key" grep -Fxq "$NAME $HOSTPUB" "$T/kh_new"
 wait_exit "$DPID" 10
 
 # --- the fingerprint typed at the prompt accepts, like ssh.
-if start_d d2 --authorized-keys "$T/ak"; then
+if start_d d2 -o AuthorizedKeysFile="$T/ak"; then
 	NAME="[127.0.0.1]:$PORT"
 	cli_tty "$HOSTFP\n" -F "$T/cfg" -o UserKnownHostsFile="$T/kh_typed" \
 	    "$TEST_USER@127.0.0.1:$PORT"
@@ -144,7 +144,7 @@ else
 fi
 
 # --- -o StrictHostKeyChecking=no: connects, warns, records.
-if start_d d3 --authorized-keys "$T/ak"; then
+if start_d d3 -o AuthorizedKeysFile="$T/ak"; then
 	NAME="[127.0.0.1]:$PORT"
 	cli -F "$T/cfg" -o StrictHostKeyChecking=no \
 	    -o UserKnownHostsFile="$T/kh_no" -o GlobalKnownHostsFile=/dev/null \

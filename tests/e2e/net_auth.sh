@@ -43,7 +43,7 @@ ssh_prompting() {
 	    -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1 "$@" </dev/null
 }
 
-start_assistd a1 --authorized-keys "$T/authorized" --wait 120 \
+start_assistd a1 -o AuthorizedKeysFile="$T/authorized" --wait 120 \
     --login-grace-time 3 --max-auth-tries 2 ||
 	{ notok "assistd starts"; exit 1; }
 

@@ -10,7 +10,7 @@ cp "$T/helper.pub" "$T/authorized"
 share "$T/authorized"
 U=$TEST_USER@127.0.0.1
 
-start_assistd r1 --authorized-keys "$T/authorized" --wait 120 ||
+start_assistd r1 -o AuthorizedKeysFile="$T/authorized" --wait 120 ||
 	{ notok "assistd starts"; exit 1; }
 
 # expect NAME CLIENT-PATTERN LOG-PATTERN SSH-ARGS...: ssh fails (255),
@@ -91,7 +91,7 @@ wait_exit "$DPID" 10
 
 # Agent (-A) and X11 (-X) forwarding and environment on the session
 # itself: each refused, the session goes on.
-start_assistd r2 --authorized-keys "$T/authorized" --wait 60
+start_assistd r2 -o AuthorizedKeysFile="$T/authorized" --wait 60
 bg agent ssh-agent -D -a "$T/agent.sock"
 AGENT=$LASTPID
 i=0

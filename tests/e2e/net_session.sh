@@ -11,7 +11,7 @@ cat "$T/helper.pub" "$T/second.pub" >"$T/authorized"
 share "$T/authorized"
 U=$TEST_USER@127.0.0.1
 
-start_assistd s1 --authorized-keys "$T/authorized" --wait 60 -vv ||
+start_assistd s1 -o AuthorizedKeysFile="$T/authorized" --wait 60 -vv ||
 	{ notok "assistd starts"; exit 1; }
 
 # 1. What the server offers, as the client saw it.
@@ -125,7 +125,7 @@ exec 3>&-
 # 5. A fresh assistd: one plain session, end to end, exit status 0; the
 #    helper's 8 MiB all reach the network process through re-keys every
 #    1 MiB (counted, then dropped: no RFB server yet).
-start_assistd s2 --authorized-keys "$T/authorized" --wait 60 -vv
+start_assistd s2 -o AuthorizedKeysFile="$T/authorized" --wait 60 -vv
 head -c 8388608 /dev/urandom >"$T/8m"
 timeout 60 $SSHC -i "$T/helper" -p "$PORT" -o RekeyLimit=1M -s "$U" rfb \
     <"$T/8m" >"$T/greeting" 2>"$T/greeting.err"

@@ -7,7 +7,7 @@
 keygen helper
 cp "$T/helper.pub" "$T/authorized"
 share "$T/authorized"
-start_assistd audit --authorized-keys "$T/authorized" --wait 60
+start_assistd audit -o AuthorizedKeysFile="$T/authorized" --wait 60
 
 timeout 60 ssh-audit -n -p "$PORT" 127.0.0.1 >"$T/audit" 2>&1
 timeout 60 ssh-audit -n -l warn -p "$PORT" 127.0.0.1 >"$T/warn" 2>&1
