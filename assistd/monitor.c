@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "assistd/net.h"
+#include "common/cert.h"
 #include "common/clock.h"
 #include "common/ipc.h"
 #include "common/log.h"
@@ -289,20 +290,64 @@ accept_one(struct monitor *m, int lfd)
 	child_start(m, fd, peer, addr);
 }
 
+/*
+ * Text from the network process for the log: the policy there already
+ * escaped what it took from the helper (backslash escapes included), so
+ * printable ASCII is kept as is and anything else is escaped again:
+ * the network process is not trusted.
+ */
+static void
+auth_text(char *dst, size_t dstsz, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			break;
+	if (*p == '\0' && (size_t)(p - (const unsigned char *)s) < dstsz)
+		snprintf(dst, dstsz, "%s", s);
+	else
+		log_sanitize(dst, dstsz, s, strlen(s));
+}
+
+/* The certificate part of an accepted helper's log line, every string
+ * escaped again (the network process is not trusted). */
+static void
+auth_identity(const struct ipc_auth_result *r, char *out, size_t outsz)
+{
+	char id[256], pr[512], ca[128], cafp[96], va[40], vb[40];
+
+	out[0] = '\0';
+	if (!r->is_cert)
+		return;
+	auth_text(id, sizeof(id), r->key_id);
+	auth_text(pr, sizeof(pr), r->principals);
+	auth_text(ca, sizeof(ca), r->ca_name);
+	auth_text(cafp, sizeof(cafp), r->ca_fp);
+	cert_format_time(r->valid_after, va, sizeof(va));
+	cert_format_time(r->valid_before, vb, sizeof(vb));
+	snprintf(out, outsz, ", certificate key ID \"%s\", principals %s, "
+	    "serial %llu, CA \"%s\" %s, valid %s to %s%s%s", id, pr,
+	    (unsigned long long)r->serial, ca, cafp, va, vb,
+	    r->flags & IPC_AUTH_F_NO_TOUCH ? ", no-touch-required" : "",
+	    r->flags & IPC_AUTH_F_VERIFY ? ", verify-required" : "");
+}
+
 static void
 on_auth_result(struct child *c, struct buf *body)
 {
 	struct ipc_auth_result r;
-	char user[128], type[64], fp[128], why[256];
+	char user[128], type[64], fp[128], why[1024], ident[1200];
 
 	if (ipc_decode_auth_result(body, &r) != BUF_OK) {
 		child_kill(c, "malformed authentication message");
 		return;
 	}
-	log_sanitize(user, sizeof(user), r.user, IPC_MAX_STR);
-	log_sanitize(type, sizeof(type), r.key_type, IPC_MAX_STR);
-	log_sanitize(fp, sizeof(fp), r.key_fp, IPC_MAX_STR);
-	log_sanitize(why, sizeof(why), r.reason, IPC_MAX_STR);
+	auth_text(user, sizeof(user), r.user);
+	auth_text(type, sizeof(type), r.key_type);
+	auth_text(fp, sizeof(fp), r.key_fp);
+	auth_text(why, sizeof(why), r.reason);
+	auth_identity(&r, ident, sizeof(ident));
 	if (!r.accepted) {
 		log_info("%s: authentication refused for user %s, %s key %s: "
 		    "%s", c->peer, user, type, fp, why);
@@ -310,8 +355,8 @@ on_auth_result(struct child *c, struct buf *body)
 		child_kill(c, "authenticated twice");
 	} else {
 		c->authed = true;
-		log_info("%s: helper authenticated as user %s with %s key %s",
-		    c->peer, user, type, fp);
+		log_info("%s: helper authenticated as user %s with %s key %s%s",
+		    c->peer, user, type, fp, ident);
 	}
 	ipc_auth_result_free(&r);
 }
