@@ -2,7 +2,10 @@
 #include "common/cfgline.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "common/log.h"
 
 int
 cfgline_keyword(char *line, char **kw, char **rest)
@@ -80,4 +83,57 @@ cfgline_words(const char *s, char *store, char **av, int max)
 		store[o++] = '\0';
 	}
 	return ac;
+}
+
+int
+cfgline_next(const char *text, size_t len, size_t *off, char *line,
+	     size_t linesz, char *why, size_t whysz)
+{
+	const char *nl;
+	size_t n;
+
+	if (*off >= len)
+		return 0;
+	nl = memchr(text + *off, '\n', len - *off);
+	n = nl != NULL ? (size_t)(nl - (text + *off)) : len - *off;
+	if (n >= linesz) {
+		snprintf(why, whysz, "line longer than %zu bytes", linesz - 1);
+		return -1;
+	}
+	if (memchr(text + *off, '\0', n) != NULL) {
+		snprintf(why, whysz, "line contains a NUL byte");
+		return -1;
+	}
+	memcpy(line, text + *off, n);
+	line[n] = '\0';
+	*off += n + (nl != NULL ? 1 : 0);
+	return 1;
+}
+
+int
+cfgline_option(const char *opt, char *line, size_t linesz, char *why,
+	       size_t whysz)
+{
+	size_t n = strlen(opt);
+
+	if (n >= linesz) {
+		snprintf(why, whysz, "option longer than %zu bytes",
+		    linesz - 1);
+		return -1;
+	}
+	if (strpbrk(opt, "\r\n") != NULL) {
+		snprintf(why, whysz, "option contains a line break");
+		return -1;
+	}
+	memcpy(line, opt, n + 1);
+	return 0;
+}
+
+void
+cfgline_where(char *out, size_t outsz, const char *name, unsigned long line)
+{
+	char safe[256];
+
+	log_sanitize(safe, sizeof(safe), name, strlen(name));
+	snprintf(out, outsz, "%s:%lu", safe, line);
 }

@@ -7,6 +7,8 @@
 #ifndef ASSIST_CFGLINE_H
 #define ASSIST_CFGLINE_H
 
+#include <stddef.h>
+
 #define CFGLINE_WS	" \t\r\n\f"	/* blanks around keywords and values */
 #define CFGLINE_MAX_KEYWORD 64		/* bytes of a keyword, with the NUL */
 
@@ -33,5 +35,26 @@ int cfgline_lower(const char *kw, char *out);
  * -2 on more than max words.
  */
 int cfgline_words(const char *s, char *store, char **av, int max);
+
+/*
+ * Copies the next line of text[*off, len) into line (linesz bytes,
+ * NUL-terminated, without its newline) and moves *off past it. Returns 1
+ * for a line, 0 at the end of text, -1 with a reason in why (whysz
+ * bytes) when the line is longer than linesz - 1 bytes or holds a NUL.
+ */
+int cfgline_next(const char *text, size_t len, size_t *off, char *line,
+		 size_t linesz, char *why, size_t whysz);
+
+/*
+ * Copies a command-line option (-o) into line (linesz bytes) for parsing
+ * as a config line. 0, or -1 with a reason in why (whysz bytes) when it
+ * is too long or holds a line break.
+ */
+int cfgline_option(const char *opt, char *line, size_t linesz, char *why,
+		   size_t whysz);
+
+/* "NAME:LINE" with NAME's control characters escaped, into out. */
+void cfgline_where(char *out, size_t outsz, const char *name,
+		   unsigned long line);
 
 #endif

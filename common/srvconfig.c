@@ -135,21 +135,27 @@ struct sv_parse {
 	size_t errsz;
 };
 
+/* "FILE:LINE" or "command line": where a value or an error comes from. */
+static void
+sv_origin(struct sv_parse *p, char *out)
+{
+	if (p->cmdline)
+		snprintf(out, SRVCONFIG_MAX_ORIGIN, "command line");
+	else
+		cfgline_where(out, SRVCONFIG_MAX_ORIGIN, p->name, p->line);
+}
+
 static int __attribute__((format(printf, 2, 3)))
 sv_error(struct sv_parse *p, const char *fmt, ...)
 {
-	char msg[512], name[256];
+	char msg[512], where[SRVCONFIG_MAX_ORIGIN];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->cmdline) {
-		snprintf(p->err, p->errsz, "command line: %s", msg);
-	} else {
-		log_sanitize(name, sizeof(name), p->name, strlen(p->name));
-		snprintf(p->err, p->errsz, "%s:%lu: %s", name, p->line, msg);
-	}
+	sv_origin(p, where);
+	snprintf(p->err, p->errsz, "%s: %s", where, msg);
 	return -1;
 }
 
@@ -157,19 +163,6 @@ static const char *
 sv_safe(char *dst, size_t dstsz, const char *s)
 {
 	return log_sanitize(dst, dstsz, s, strlen(s));
-}
-
-static void
-sv_origin(struct sv_parse *p, char *out)
-{
-	char name[256];
-
-	if (p->cmdline) {
-		snprintf(out, SRVCONFIG_MAX_ORIGIN, "command line");
-		return;
-	}
-	log_sanitize(name, sizeof(name), p->name, strlen(p->name));
-	snprintf(out, SRVCONFIG_MAX_ORIGIN, "%s:%lu", name, p->line);
 }
 
 static void
@@ -206,6 +199,8 @@ srvconfig_free(struct srvconfig *c)
 {
 	size_t i;
 
+	free(c->sys_file);
+	free(c->usr_file);
 	sv_layer_free(&c->sys);
 	sv_layer_free(&c->usr);
 	for (i = 0; i < c->nowned; i++)
@@ -412,23 +407,17 @@ srvconfig_parse_buffer(struct srvconfig_layer *l, const char *name,
 	if (len > SRVCONFIG_MAX_FILE)
 		return sv_error(&p, "file larger than %d bytes",
 		    SRVCONFIG_MAX_FILE);
-	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
+	for (;;) {
+		char why[128];
+		int r = cfgline_next(text, len, &off, line, sizeof(line), why,
+		    sizeof(why));
 
+		if (r == 0)
+			return 0;
 		p.line++;
-		if (n >= sizeof(line))
-			return sv_error(&p, "line longer than %d bytes",
-			    SRVCONFIG_MAX_LINE - 1);
-		if (memchr(text + off, '\0', n) != NULL)
-			return sv_error(&p, "line contains a NUL byte");
-		memcpy(line, text + off, n);
-		line[n] = '\0';
-		if (sv_line(&p, line) != 0)
-			return -1;
-		off += n + (nl ? 1 : 0);
+		if (r < 0 || sv_line(&p, line) != 0)
+			return r < 0 ? sv_error(&p, "%s", why) : -1;
 	}
-	return 0;
 }
 
 int
@@ -438,14 +427,11 @@ srvconfig_apply_option(struct srvconfig_layer *l, const char *option,
 	struct sv_parse p = { l, "command line", 0, true, SV_SRC_CMDLINE, err,
 			      errsz };
 	char line[SRVCONFIG_MAX_LINE];
-	size_t n = strlen(option);
+	char why[128];
 
-	if (n >= sizeof(line))
-		return sv_error(&p, "option longer than %d bytes",
-		    SRVCONFIG_MAX_LINE - 1);
-	if (strpbrk(option, "\r\n") != NULL)
-		return sv_error(&p, "option contains a line break");
-	memcpy(line, option, n + 1);
+	if (cfgline_option(option, line, sizeof(line), why,
+	    sizeof(why)) != 0)
+		return sv_error(&p, "%s", why);
 	return sv_line(&p, line);
 }
 
@@ -558,6 +544,8 @@ srvconfig_resolve(struct srvconfig *c, const char *user, const char *home,
 	const struct srvconfig_strs *ls = &c->usr.listen, *hc;
 	size_t i;
 
+	while (c->nowned > 0)
+		free(c->owned[--c->nowned]);
 	memset(e, 0, sizeof(*e));
 	if (c->sys.listen.source != 0) {
 		if (c->usr.listen.source != 0)
@@ -602,8 +590,13 @@ srvconfig_load(struct srvconfig *c, const struct srvconfig_args *a,
 	size_t i;
 
 	srvconfig_init(c);
-	c->sys_file = a->sys_file;
-	c->usr_file = a->usr_file;
+	if ((a->sys_file != NULL &&
+	    (c->sys_file = strdup(a->sys_file)) == NULL) ||
+	    (a->usr_file != NULL &&
+	    (c->usr_file = strdup(a->usr_file)) == NULL)) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	if (a->sys_file != NULL) {
 		slash = strrchr(a->sys_file, '/');
 		if (slash != NULL && slash != a->sys_file &&

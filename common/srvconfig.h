@@ -100,12 +100,14 @@ struct srvconfig_effective {
 };
 
 struct srvconfig {
-	const char *sys_file;	/* where each layer's file is (borrowed), */
-	const char *usr_file;	/* even when absent; for srvconfig_dump */
+	char *sys_file;		/* where each layer's file is (copies), */
+	char *usr_file;		/* even when absent; for srvconfig_dump */
 	struct srvconfig_layer sys;
 	struct srvconfig_layer usr;
 	struct srvconfig_effective eff;
-	char *owned[4 * SRVCONFIG_MAX_LIST];	/* expanded paths */
+	/* expanded paths: per layer 2 lists and 2 files, and the host
+	 * certificate */
+	char *owned[2 * (2 * SRVCONFIG_MAX_LIST + 2) + 1];
 	size_t nowned;
 };
 
@@ -153,7 +155,8 @@ int srvconfig_read_file(struct srvconfig_layer *l, const char *path,
  * Merges c->sys and c->usr into c->eff: expands %h, %u, %%, a leading ~
  * and relative paths (the user's against home, the administrator's
  * against sysdir, the directory of the system file); applies the
- * administrator's limits (warnings through log_info). 0, or -1 with err.
+ * administrator's limits (warnings through log_info). May be called
+ * again after a layer changed. 0, or -1 with err.
  */
 int srvconfig_resolve(struct srvconfig *c, const char *user,
 		      const char *home, const char *sysdir, char *err,

@@ -255,18 +255,17 @@ sshconfig_free(struct sshconfig *c)
 static int __attribute__((format(printf, 2, 3)))
 sc_error(struct sc_parse *p, const char *fmt, ...)
 {
-	char msg[512], name[256];
+	char msg[512], where[320];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->cmdline) {
-		snprintf(p->err, p->errsz, "command line option: %s", msg);
-	} else {
-		log_sanitize(name, sizeof(name), p->name, strlen(p->name));
-		snprintf(p->err, p->errsz, "%s:%lu: %s", name, p->line, msg);
-	}
+	if (p->cmdline)
+		snprintf(where, sizeof(where), "command line option");
+	else
+		cfgline_where(where, sizeof(where), p->name, p->line);
+	snprintf(p->err, p->errsz, "%s: %s", where, msg);
 	return -1;
 }
 
@@ -1149,23 +1148,17 @@ sc_parse_depth(struct sc_parse *parent, const char *name, const char *text,
 	if (len > SSHCONFIG_MAX_FILE)
 		return sc_error(&p, "file larger than %d bytes",
 		    SSHCONFIG_MAX_FILE);
-	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
+	for (;;) {
+		char why[128];
+		int r = cfgline_next(text, len, &off, line, sizeof(line), why,
+		    sizeof(why));
 
+		if (r == 0)
+			return 0;
 		p.line++;
-		if (n >= sizeof(line))
-			return sc_error(&p, "line longer than %d bytes",
-			    SSHCONFIG_MAX_LINE - 1);
-		if (memchr(text + off, '\0', n) != NULL)
-			return sc_error(&p, "line contains a NUL byte");
-		memcpy(line, text + off, n);
-		line[n] = '\0';
-		if (sc_line(&p, line) != 0)
-			return -1;
-		off += n + (nl ? 1 : 0);
+		if (r < 0 || sc_line(&p, line) != 0)
+			return r < 0 ? sc_error(&p, "%s", why) : -1;
 	}
-	return 0;
 }
 
 /* Reads at most SSHCONFIG_MAX_FILE bytes; *data is malloc'ed. 1 when the
@@ -1293,15 +1286,12 @@ sshconfig_apply_option(struct sshconfig *c, const struct sshconfig_ctx *ctx,
 	char line[SSHCONFIG_MAX_LINE];
 	bool active = true;
 	unsigned files = 0;
-	size_t n = strlen(option);
+	char why[128];
 
 	sc_top(&p, c, ctx, &active, &files, err, errsz);
 	p.cmdline = true;
-	if (n >= sizeof(line))
-		return sc_error(&p, "option longer than %d bytes",
-		    SSHCONFIG_MAX_LINE - 1);
-	memcpy(line, option, n + 1);
-	if (strpbrk(line, "\r\n") != NULL)
-		return sc_error(&p, "option contains a line break");
+	if (cfgline_option(option, line, sizeof(line), why,
+	    sizeof(why)) != 0)
+		return sc_error(&p, "%s", why);
 	return sc_line(&p, line);
 }

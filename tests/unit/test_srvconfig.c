@@ -307,6 +307,24 @@ test_layering(void **state)
 	assert_string_equal(c.eff.listen[0], "127.0.0.1:2");
 	srvconfig_free(&c);
 
+	/* Every list full in both layers, resolved twice. */
+	assert_int_equal(resolve(&c,
+	    "TrustedUserCAKeys 1 2 3 4 5 6 7 8\nRevokedKeys 1 2 3 4 5 6 7 8\n"
+	    "AuthorizedKeysFile k\nAuthorizedPrincipalsFile p\n"
+	    "HostCertificate h\n",
+	    "TrustedUserCAKeys 1 2 3 4 5 6 7 8\nRevokedKeys 1 2 3 4 5 6 7 8\n"
+	    "AuthorizedKeysFile k\nAuthorizedPrincipalsFile p\n"
+	    "HostCertificate h\n"), 0);
+	assert_int_equal(srvconfig_resolve(&c, "u", "/home/u", "/etc/a", err,
+	    sizeof(err)), 0);
+	srvconfig_policy(&c, &sys, &usr);
+	assert_int_equal(sys->nrevoked, 8);
+	assert_string_equal(sys->revoked[7], "/etc/a/8");
+	assert_string_equal(usr->trusted_ca[7], "/home/u/8");
+	assert_string_equal(usr->principals, "/home/u/p");
+	assert_string_equal(c.eff.host_certificate, "/home/u/h");
+	srvconfig_free(&c);
+
 	/* An unknown token in a path is an error. */
 	assert_int_equal(resolve(&c, NULL, "AuthorizedKeysFile /k/%x\n"), -1);
 	assert_non_null(strstr(err, "/k/%x"));
@@ -358,8 +376,8 @@ test_dump(void **state)
 	assert_int_equal(resolve(&c, "TrustedUserCAKeys /etc/a/ca.pub\n",
 	    "ListenAddress 127.0.0.1:0\nWait 90\n"
 	    "TrustedUserCAKeys \"/my ca.pub\" /b.pub\n"), 0);
-	c.sys_file = "sys";
-	c.usr_file = "/home/u/.config/assist/assistd.conf";
+	c.sys_file = strdup("sys");
+	c.usr_file = strdup("/home/u/.config/assist/assistd.conf");
 	f = open_memstream(&out, &len);
 	assert_non_null(f);
 	srvconfig_dump(&c, f);
