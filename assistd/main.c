@@ -20,10 +20,9 @@
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
-#include "common/authkeys.h"
 #include "common/defaults.h"
 #include "common/log.h"
-#include "common/safefile.h"
+#include "common/policy.h"
 #include "common/srvconfig.h"
 
 #define MAX_OPTIONS	64	/* -o and the long options that map to it */
@@ -307,39 +306,21 @@ config_opts(const struct srvconfig_effective *e, struct assistd_opts *o)
 }
 
 /*
- * Interim, until the access policy (policy_load) replaces it: the helper
- * keys of AuthorizedKeysFile (the user's, else the administrator's),
- * read after the StrictModes check.
+ * The access policy from both configuration layers: every file it names
+ * is read now (StrictModes: the administrator's must be root's), before
+ * any connection; the network processes get it by fork.
  */
-static int
-load_keys(const struct srvconfig_effective *e, uid_t uid,
-	  struct authkeys *keys)
+static struct policy *
+load_policy(const struct srvconfig *cfg, const char *user)
 {
-	const char *path = e->usr.authorized_keys;
-	uid_t owner = uid;
-	char err[512], *text;
-	size_t len = 0;
-	int r;
+	const struct policy_files *sys, *usr;
+	struct policy *p;
+	char err[1024];
 
-	if (path == NULL && (path = e->sys.authorized_keys) != NULL)
-		owner = 0;
-	if (path == NULL) {
-		log_error("no helper key would be accepted: set "
-		    "AuthorizedKeysFile (e.g. -o AuthorizedKeysFile=FILE; see "
-		    "assistd.conf(5))");
-		return -1;
-	}
-	text = safefile_read(path, owner, AUTHKEYS_MAX_FILE, &len, NULL, err,
-	    sizeof(err));
-	if (text == NULL) {
-		log_error("AuthorizedKeysFile %s", err);
-		return -1;
-	}
-	r = authkeys_parse(path, text, len, keys, err, sizeof(err));
-	free(text);
-	if (r != 0)
-		log_error("%s", err);
-	return r;
+	srvconfig_policy(cfg, &sys, &usr);
+	if ((p = policy_load(sys, usr, user, err, sizeof(err))) == NULL)
+		log_error("access policy: %s (see assistd.conf(5))", err);
+	return p;
 }
 
 int
@@ -348,7 +329,7 @@ main(int argc, char **argv)
 	struct assistd_opts o;
 	struct args a;
 	struct srvconfig cfg;
-	struct authkeys keys = { NULL, 0 };
+	struct policy *policy = NULL;
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
@@ -386,7 +367,7 @@ main(int argc, char **argv)
 		    ASSISTD_EXIT_ERROR;
 		goto out;
 	}
-	if (load_keys(&cfg.eff, pw->pw_uid, &keys) != 0)
+	if ((policy = load_policy(&cfg, pw->pw_name)) == NULL)
 		goto out;
 	if (hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
 		log_error("config directory: %s", err);
@@ -420,13 +401,13 @@ main(int argc, char **argv)
 	    fp);
 	log_info("user %s: waiting up to %d seconds for a helper; one "
 	    "session, then exit", pw->pw_name, o.wait_secs);
-	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, &keys);
+	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, policy);
 out:
 	while (nl > 0)
 		close(lfds[--nl]);
 	ssh_key_free(hostkey);
 	free(host_cert);
-	authkeys_free(&keys);
+	policy_free(policy);
 	ssh_finalize();
 	srvconfig_free(&cfg);
 	args_free(&a);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "assistd/net.h"
+#include "common/cert.h"
 #include "common/clock.h"
 #include "common/ipc.h"
 #include "common/log.h"
@@ -42,7 +44,7 @@ struct monitor {
 	int nl;
 	ssh_key hostkey;
 	const char *user;
-	const struct authkeys *keys;
+	const struct policy *policy;
 	struct child kids[MONITOR_MAX_CHILDREN];
 	int sessions_live;
 	int sessions_done;
@@ -156,7 +158,8 @@ begin_stop(struct monitor *m, int status, const char *why)
 
 /* Runs in the forked child: becomes the network process. */
 static void
-child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
+child_main(struct monitor *m, int sock, int ipc_fd, const char *peer,
+	   const char *addr)
 {
 	struct net_params p;
 
@@ -167,7 +170,8 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer)
 	p.hostkey = m->hostkey;
 	p.peer = peer;
 	p.user = m->user;
-	p.authorized = m->keys;
+	p.peer_addr = addr;
+	p.policy = m->policy;
 	p.login_grace_secs = m->o->login_grace_secs;
 	p.max_auth_tries = m->o->max_auth_tries;
 	p.host_cert = m->o->host_cert;
@@ -187,7 +191,7 @@ free_slot(struct monitor *m)
 }
 
 static void
-child_start(struct monitor *m, int sock, const char *peer)
+child_start(struct monitor *m, int sock, const char *peer, const char *addr)
 {
 	struct child *c = free_slot(m);
 	int sv[2];
@@ -212,7 +216,7 @@ child_start(struct monitor *m, int sock, const char *peer)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		child_main(m, sock, sv[1], peer);
+		child_main(m, sock, sv[1], peer, addr);
 	}
 	close(sv[1]);
 	close(sock);
@@ -252,7 +256,7 @@ accept_one(struct monitor *m, int lfd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char peer[128];
+	char peer[128], addr[NI_MAXHOST];
 	int fd, one = 1;
 
 	fd = accept(lfd, (struct sockaddr *)&ss, &len);
@@ -266,6 +270,13 @@ accept_one(struct monitor *m, int lfd)
 	 * events) would wait ~40 ms for a delayed ACK. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_name(&ss, len, peer, sizeof(peer));
+	/* The numeric address alone, for from= and source-address. */
+	if (getnameinfo((struct sockaddr *)&ss, len, addr, sizeof(addr), NULL,
+	    0, NI_NUMERICHOST) != 0) {
+		log_error("%s: dropped: no numeric address", peer);
+		close(fd);
+		return;
+	}
 	if (m->stop_ms != 0 || m->sessions_done > 0) {
 		close(fd);
 		return;
@@ -278,23 +289,67 @@ accept_one(struct monitor *m, int lfd)
 		close(fd);
 		return;
 	}
-	child_start(m, fd, peer);
+	child_start(m, fd, peer, addr);
+}
+
+/*
+ * Text from the network process for the log: the policy there already
+ * escaped what it took from the helper (backslash escapes included), so
+ * printable ASCII is kept as is and anything else is escaped again:
+ * the network process is not trusted.
+ */
+static void
+auth_text(char *dst, size_t dstsz, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			break;
+	if (*p == '\0' && (size_t)(p - (const unsigned char *)s) < dstsz)
+		snprintf(dst, dstsz, "%s", s);
+	else
+		log_sanitize(dst, dstsz, s, strlen(s));
+}
+
+/* The certificate part of an accepted helper's log line, every string
+ * escaped again (the network process is not trusted). */
+static void
+auth_identity(const struct ipc_auth_result *r, char *out, size_t outsz)
+{
+	char id[256], pr[512], ca[128], cafp[96], va[40], vb[40];
+
+	out[0] = '\0';
+	if (!r->is_cert)
+		return;
+	auth_text(id, sizeof(id), r->key_id);
+	auth_text(pr, sizeof(pr), r->principals);
+	auth_text(ca, sizeof(ca), r->ca_name);
+	auth_text(cafp, sizeof(cafp), r->ca_fp);
+	cert_format_time(r->valid_after, va, sizeof(va));
+	cert_format_time(r->valid_before, vb, sizeof(vb));
+	snprintf(out, outsz, ", certificate key ID \"%s\", principals %s, "
+	    "serial %llu, CA \"%s\" %s, valid %s to %s%s%s", id, pr,
+	    (unsigned long long)r->serial, ca, cafp, va, vb,
+	    r->flags & IPC_AUTH_F_NO_TOUCH ? ", no-touch-required" : "",
+	    r->flags & IPC_AUTH_F_VERIFY ? ", verify-required" : "");
 }
 
 static void
 on_auth_result(struct child *c, struct buf *body)
 {
 	struct ipc_auth_result r;
-	char user[128], type[64], fp[128], why[256];
+	char user[128], type[64], fp[128], why[1024], ident[1200];
 
 	if (ipc_decode_auth_result(body, &r) != BUF_OK) {
 		child_kill(c, "malformed authentication message");
 		return;
 	}
-	log_sanitize(user, sizeof(user), r.user, IPC_MAX_STR);
-	log_sanitize(type, sizeof(type), r.key_type, IPC_MAX_STR);
-	log_sanitize(fp, sizeof(fp), r.key_fp, IPC_MAX_STR);
-	log_sanitize(why, sizeof(why), r.reason, IPC_MAX_STR);
+	auth_text(user, sizeof(user), r.user);
+	auth_text(type, sizeof(type), r.key_type);
+	auth_text(fp, sizeof(fp), r.key_fp);
+	auth_text(why, sizeof(why), r.reason);
+	auth_identity(&r, ident, sizeof(ident));
 	if (!r.accepted) {
 		log_info("%s: authentication refused for user %s, %s key %s: "
 		    "%s", c->peer, user, type, fp, why);
@@ -302,8 +357,8 @@ on_auth_result(struct child *c, struct buf *body)
 		child_kill(c, "authenticated twice");
 	} else {
 		c->authed = true;
-		log_info("%s: helper authenticated as user %s with %s key %s",
-		    c->peer, user, type, fp);
+		log_info("%s: helper authenticated as user %s with %s key %s%s",
+		    c->peer, user, type, fp, ident);
 	}
 	ipc_auth_result_free(&r);
 }
@@ -538,7 +593,7 @@ service(struct monitor *m, struct pollfd *pfd, struct child **who, int n)
 
 int
 monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
-	    ssh_key hostkey, const char *user, const struct authkeys *keys)
+	    ssh_key hostkey, const char *user, const struct policy *policy)
 {
 	static struct monitor m;
 	struct pollfd pfd[1 + LISTEN_MAX + MONITOR_MAX_CHILDREN];
@@ -551,7 +606,7 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 	m.nl = nl;
 	m.hostkey = hostkey;
 	m.user = user;
-	m.keys = keys;
+	m.policy = policy;
 	m.start_ms = clock_now_ms();
 	if (signals_setup() != 0) {
 		log_error("cannot set up signal handling: %s", strerror(errno));

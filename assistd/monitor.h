@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <libssh/libssh.h>
 #include "assistd/listen.h"
-#include "common/authkeys.h"
+#include "common/policy.h"
 
 #define MONITOR_MAX_SESSIONS	1	/* helpers in a session at once */
 
@@ -36,11 +36,11 @@ enum {
 /*
  * Runs the monitor until one session has ended, --wait expires, or a
  * signal asks it to stop. lfds are the open listening sockets (nl of
- * them; borrowed); hostkey, user and keys are borrowed. Returns an
+ * them; borrowed); hostkey, user and policy are borrowed. Returns an
  * ASSISTD_EXIT_* status.
  */
 int monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 		ssh_key hostkey, const char *user,
-		const struct authkeys *keys);
+		const struct policy *policy);
 
 #endif

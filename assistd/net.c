@@ -491,7 +491,8 @@ net_main(const struct net_params *p)
 	ipc_init(&c.ipc, p->ipc_fd);
 	if (net_close_fds(p->sock, p->ipc_fd, err, sizeof(err)) != 0)
 		goto setup_failed;
-	if (p->hostkey == NULL || p->user == NULL || p->authorized == NULL ||
+	if (p->hostkey == NULL || p->user == NULL || p->policy == NULL ||
+	    p->peer_addr == NULL ||
 	    p->peer == NULL || p->login_grace_secs < 1 ||
 	    p->max_auth_tries < 1) {
 		snprintf(err, sizeof(err), "bad network process parameters");

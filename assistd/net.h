@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <libssh/libssh.h>
-#include "common/authkeys.h"
+#include "common/policy.h"
 
 struct net_params {
 	int sock;		/* accepted TCP connection; owned by net_main */
@@ -19,7 +19,8 @@ struct net_params {
 	ssh_key hostkey;	/* private ed25519 host key; borrowed (copied) */
 	const char *peer;	/* "addr port" of the helper, for messages */
 	const char *user;	/* the only SSH user name accepted */
-	const struct authkeys *authorized; /* keys accepted (borrowed) */
+	const char *peer_addr;	/* numeric address of the helper */
+	const struct policy *policy; /* who may connect (borrowed) */
 	int login_grace_secs;	/* >= 1: to authenticate and ask a session */
 	int max_auth_tries;	/* >= 1: failed tries before disconnect */
 	/* HostCertificate blob (assistd/hostcertfile.h), checked by the

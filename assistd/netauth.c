@@ -10,45 +10,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/b64.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/sshkey.h"
 
-#define NETAUTH_FP_MAX	128	/* "SHA256:" + base64 of 32 bytes */
-#define NETAUTH_TYPE_MAX 64
+#define NETAUTH_WHY_MAX	512	/* a policy reason */
 
-static bool
-netauth_is_cert(const uint8_t *blob, size_t len)
+int
+netauth_decide(const struct policy *policy, const char *user,
+	       const uint8_t *blob, size_t blob_len, const char *peer_addr,
+	       uint64_t now, struct policy_identity *id, char *why,
+	       size_t whysz)
 {
-	static const char suffix[] = "-cert-v01@openssh.com";
-	const size_t sl = sizeof(suffix) - 1;
-	const uint8_t *t;
-	size_t n;
-	struct buf b;
+	struct policy_request rq;
 
-	buf_view(&b, blob, len);
-	if (buf_get_string_view(&b, NETAUTH_TYPE_MAX, &t, &n) != BUF_OK)
-		return false;
-	return n > sl && memcmp(t + n - sl, suffix, sl) == 0;
-}
-
-const char *
-netauth_decide(const char *want_user, const struct authkeys *authorized,
-	       const char *user, const uint8_t *blob, size_t blob_len)
-{
-	if (user == NULL || strcmp(user, want_user) != 0)
-		return "user name not accepted";
-	if (blob == NULL || blob_len == 0)
-		return "unreadable key";
-	/* The policy issue adds certificate checks; until then a
-	 * certificate is never taken for its plain key. */
-	if (netauth_is_cert(blob, blob_len))
-		return "certificates not yet supported";
-	if (authkeys_find(authorized, blob, blob_len) < 0)
-		return "key not authorized";
-	return NULL;
+	rq.user = user;
+	rq.key_blob = blob;
+	rq.key_len = blob_len;
+	rq.peer_addr = peer_addr;
+	rq.now = now;
+	return policy_check(policy, &rq, id, why, whysz);
 }
 
 /* The key's wire blob (strictly decoded from libssh's base64 export). */
@@ -60,55 +45,53 @@ netauth_blob(ssh_key key, size_t *len)
 
 	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || b64 == NULL)
 		return NULL;
-	blob = b64_decode(b64, strlen(b64), AUTHKEYS_MAX_BLOB, len);
+	blob = b64_decode(b64, strlen(b64), SSHKEY_MAX_BLOB, len);
 	ssh_string_free_char(b64);
 	return blob;
 }
 
-static void
-netauth_fingerprint(ssh_key key, char *fp, size_t fpsz)
-{
-	unsigned char *hash = NULL;
-	size_t hlen = 0;
-	char *s;
-
-	snprintf(fp, fpsz, "?");
-	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
-	    &hlen) != SSH_OK)
-		return;
-	if ((s = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
-	    hlen)) != NULL) {
-		snprintf(fp, fpsz, "%s", s);
-		ssh_string_free_char(s);
-	}
-	ssh_clean_pubkey_hash(&hash);
-}
-
-/* Reports one decision to the monitor and the log. */
+/* Reports one decision to the monitor and the log; id may be NULL (a
+ * method other than publickey). */
 static void
 netauth_report(struct netconn *c, bool accepted, const char *user,
-	       const char *method, const char *key_type, const char *fp,
+	       const char *method, const struct policy_identity *id,
 	       const char *reason)
 {
+	static const struct policy_identity none;
 	struct ipc_auth_result m;
 	char u[96];
 
+	if (id == NULL)
+		id = &none;
 	log_sanitize(u, sizeof(u), user ? user : "", IPC_MAX_STR);
+	memset(&m, 0, sizeof(m));
 	m.accepted = accepted ? 1 : 0;
 	m.user = u;
 	m.method = (char *)method;
-	m.key_type = (char *)key_type;
-	m.key_fp = (char *)fp;
+	m.key_type = (char *)id->key_type;
+	m.key_fp = (char *)id->key_fp;
 	m.reason = (char *)(reason ? reason : "");
+	m.is_cert = id->is_cert ? 1 : 0;
+	if (id->is_cert) {
+		m.key_id = (char *)id->key_id;
+		m.principals = (char *)id->principals;
+		m.serial = id->serial;
+		m.ca_name = (char *)id->ca_name;
+		m.ca_fp = (char *)id->ca_fp;
+		m.valid_after = id->valid_after;
+		m.valid_before = id->valid_before;
+	}
+	m.flags = (uint8_t)((id->no_touch_required ? IPC_AUTH_F_NO_TOUCH : 0) |
+	    (id->verify_required ? IPC_AUTH_F_VERIFY : 0));
 	/* The monitor logs every decision it receives; ours is for
 	 * debugging. */
 	if (accepted)
 		log_debug("accepted %s for %s from %s: %s %s", method, u,
-		    c->p->peer, key_type, fp);
+		    c->p->peer, id->key_type, id->key_fp);
 	else
 		log_debug("refused %s for %s from %s: %s%s%s%s", method, u,
-		    c->p->peer, reason, *key_type ? " (" : "", key_type,
-		    *key_type ? ")" : "");
+		    c->p->peer, reason, *id->key_type ? " (" : "",
+		    id->key_type, *id->key_type ? ")" : "");
 	(void)netconn_ipc_auth(c, &m);
 }
 
@@ -143,27 +126,27 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 	       char state, void *ud)
 {
 	struct netconn *c = ud;
-	const char *type = ssh_key_type_to_char(ssh_key_type(key));
-	const char *why = NULL;
-	char fp[NETAUTH_FP_MAX];
+	struct policy_identity id;
+	char why[NETAUTH_WHY_MAX];
 	uint8_t *blob;
 	size_t len = 0;
+	int ok;
 
 	(void)s;
 	nethostcert_send(c);
 	if (c->authenticated || c->done)
 		return SSH_AUTH_DENIED;
-	if (type == NULL)
-		type = "unknown";
-	netauth_fingerprint(key, fp, sizeof(fp));
 	blob = netauth_blob(key, &len);
-	why = netauth_decide(c->p->user, c->p->authorized, user, blob, len);
+	ok = netauth_decide(c->p->policy, user, blob, len, c->p->peer_addr,
+	    (uint64_t)time(NULL), &id, why, sizeof(why));
 	free(blob);
-	if (why == NULL && state != SSH_PUBLICKEY_STATE_NONE &&
-	    state != SSH_PUBLICKEY_STATE_VALID)
-		why = "bad signature";
-	if (why != NULL) {
-		netauth_report(c, false, user, "publickey", type, fp, why);
+	if (ok && state != SSH_PUBLICKEY_STATE_NONE &&
+	    state != SSH_PUBLICKEY_STATE_VALID) {
+		ok = 0;
+		snprintf(why, sizeof(why), "bad signature");
+	}
+	if (!ok) {
+		netauth_report(c, false, user, "publickey", &id, why);
 		netauth_failed(c);
 		return SSH_AUTH_DENIED;
 	}
@@ -172,11 +155,11 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 		 * decision comes with the signature. Not counted, as in
 		 * OpenSSH. */
 		log_debug("key %s %s acceptable, waiting for its signature",
-		    type, fp);
+		    id.key_type, id.key_fp);
 		return SSH_AUTH_SUCCESS;
 	}
 	c->authenticated = true;
-	netauth_report(c, true, user, "publickey", type, fp, NULL);
+	netauth_report(c, true, user, "publickey", &id, NULL);
 	return SSH_AUTH_SUCCESS;
 }
 
@@ -196,7 +179,7 @@ netauth_gssapi_refuse(ssh_session s, const char *user, int n_oid,
 	(void)n_oid;
 	(void)oids;
 	if (!c->authenticated && !c->done) {
-		netauth_report(c, false, user, "gssapi-with-mic", "", "",
+		netauth_report(c, false, user, "gssapi-with-mic", NULL,
 		    "method not allowed");
 		netauth_failed(c);
 	}
@@ -241,7 +224,7 @@ netauth_message(struct netconn *c, ssh_message m)
 	if (sub == SSH_AUTH_METHOD_NONE || c->authenticated || c->done)
 		return 1;
 	netauth_report(c, false, ssh_message_auth_user(m),
-	    netauth_method_name(sub), "", "", "method not allowed");
+	    netauth_method_name(sub), NULL, "method not allowed");
 	netauth_failed(c);
 	return 1;
 }

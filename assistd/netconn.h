@@ -100,14 +100,15 @@ int netauth_message(struct netconn *c, ssh_message m);
 /* Checks the grace timer and the attempt limit; ends c when passed. */
 void netauth_check_limits(struct netconn *c, long long now_ms);
 /*
- * The decision, as a pure function of what the helper sent: user name,
- * key blob (SSH wire form) against the expected user and the accepted
- * keys. NULL when accepted, else a static reason.
+ * The decision, as a pure function of what the helper sent: user name and
+ * key blob (SSH wire form) from peer_addr at now, by policy_check. 1
+ * accepted, 0 refused with the reason in why (for the log, never for the
+ * helper); id filled as far as the key could be parsed.
  */
-const char *netauth_decide(const char *want_user,
-			   const struct authkeys *authorized,
-			   const char *user, const uint8_t *blob,
-			   size_t blob_len);
+int netauth_decide(const struct policy *policy, const char *user,
+		   const uint8_t *blob, size_t blob_len, const char *peer_addr,
+		   uint64_t now, struct policy_identity *id, char *why,
+		   size_t whysz);
 
 /* nethostcert: sends the host certificate banner if there is one and it
  * was not sent yet; call before answering any authentication request.

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,13 @@ ipc_next(struct ipc *c, uint8_t *type, struct buf *body)
 	return 1;
 }
 
+/* NULL strings are sent as "" (a refusal knows no key ID). */
+static int
+ipc_put_str(struct buf *b, const char *s)
+{
+	return buf_put_cstring(b, s != NULL ? s : "");
+}
+
 int
 ipc_send_auth_result(struct ipc *c, const struct ipc_auth_result *m)
 {
@@ -131,11 +139,20 @@ ipc_send_auth_result(struct ipc *c, const struct ipc_auth_result *m)
 
 	buf_init(&b, IPC_MAX_FRAME);
 	if ((r = buf_put_u8(&b, m->accepted)) != BUF_OK ||
-	    (r = buf_put_cstring(&b, m->user)) != BUF_OK ||
-	    (r = buf_put_cstring(&b, m->method)) != BUF_OK ||
-	    (r = buf_put_cstring(&b, m->key_type)) != BUF_OK ||
-	    (r = buf_put_cstring(&b, m->key_fp)) != BUF_OK ||
-	    (r = buf_put_cstring(&b, m->reason)) != BUF_OK)
+	    (r = ipc_put_str(&b, m->user)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->method)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->key_type)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->key_fp)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->reason)) != BUF_OK ||
+	    (r = buf_put_u8(&b, m->is_cert)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->key_id)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->principals)) != BUF_OK ||
+	    (r = buf_put_u64(&b, m->serial)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->ca_name)) != BUF_OK ||
+	    (r = ipc_put_str(&b, m->ca_fp)) != BUF_OK ||
+	    (r = buf_put_u64(&b, m->valid_after)) != BUF_OK ||
+	    (r = buf_put_u64(&b, m->valid_before)) != BUF_OK ||
+	    (r = buf_put_u8(&b, m->flags)) != BUF_OK)
 		goto out;
 	r = ipc_send(c, IPC_AUTH_RESULT, buf_ptr(&b), buf_avail(&b));
 out:
@@ -151,7 +168,25 @@ ipc_auth_result_free(struct ipc_auth_result *m)
 	free(m->key_type);
 	free(m->key_fp);
 	free(m->reason);
+	free(m->key_id);
+	free(m->principals);
+	free(m->ca_name);
+	free(m->ca_fp);
 	memset(m, 0, sizeof(*m));
+}
+
+/* The identity fields must be coherent: a plain key has none of a
+ * certificate's, a certificate's validity is an interval. */
+static bool
+ipc_auth_identity_ok(const struct ipc_auth_result *m)
+{
+	if (m->is_cert > 1 || (m->flags & ~IPC_AUTH_F_ALL) != 0)
+		return false;
+	if (m->is_cert)
+		return m->valid_after <= m->valid_before;
+	return m->key_id[0] == '\0' && m->principals[0] == '\0' &&
+	    m->ca_name[0] == '\0' && m->ca_fp[0] == '\0' &&
+	    m->serial == 0 && m->valid_after == 0 && m->valid_before == 0;
 }
 
 int
@@ -165,9 +200,20 @@ ipc_decode_auth_result(struct buf *body, struct ipc_auth_result *m)
 	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->method)) != BUF_OK ||
 	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->key_type)) != BUF_OK ||
 	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->key_fp)) != BUF_OK ||
-	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->reason)) != BUF_OK)
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->reason)) != BUF_OK ||
+	    (r = buf_get_u8(body, &m->is_cert)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->key_id)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->principals)) !=
+	    BUF_OK ||
+	    (r = buf_get_u64(body, &m->serial)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->ca_name)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->ca_fp)) != BUF_OK ||
+	    (r = buf_get_u64(body, &m->valid_after)) != BUF_OK ||
+	    (r = buf_get_u64(body, &m->valid_before)) != BUF_OK ||
+	    (r = buf_get_u8(body, &m->flags)) != BUF_OK)
 		goto fail;
-	if (m->accepted > 1 || buf_avail(body) != 0) {
+	if (m->accepted > 1 || !ipc_auth_identity_ok(m) ||
+	    buf_avail(body) != 0) {
 		r = BUF_ERR_FORMAT;
 		goto fail;
 	}

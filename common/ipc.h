@@ -36,7 +36,22 @@ struct ipc_auth_result {
 	char *key_type;		/* e.g. "ssh-ed25519" */
 	char *key_fp;		/* "SHA256:..." */
 	char *reason;		/* why refused, or "" */
+	/* Who it was (policy_identity): all empty/0 unless is_cert, but
+	 * flags. Strings already escaped by the sender; the monitor escapes
+	 * them again (it trusts nothing from the network process). */
+	uint8_t is_cert;	/* 1 certificate, 0 plain key */
+	char *key_id;		/* certificate key ID */
+	char *principals;	/* comma-separated */
+	uint64_t serial;
+	char *ca_name;		/* CA comment in the policy file */
+	char *ca_fp;		/* "SHA256:..." of the CA key */
+	uint64_t valid_after, valid_before;
+	uint8_t flags;		/* IPC_AUTH_F_* */
 };
+
+#define IPC_AUTH_F_NO_TOUCH	0x01	/* no-touch-required granted */
+#define IPC_AUTH_F_VERIFY	0x02	/* verify-required demanded */
+#define IPC_AUTH_F_ALL		0x03
 
 /* IPC_SESSION_REQUEST, IPC_CLOSED, IPC_SESSION_DENY, IPC_SHUTDOWN carry
  * one string (subsystem name or reason); IPC_SESSION_GRANT is empty. */

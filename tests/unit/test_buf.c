@@ -131,7 +131,7 @@ test_ipc_frames(void **state)
 	struct buf body;
 	uint8_t type;
 	struct ipc_auth_result in = { 1, "bob", "publickey", "ssh-ed25519",
-	    "SHA256:x", "" }, out;
+	    "SHA256:x", "", 0, NULL, NULL, 0, NULL, NULL, 0, 0, 0 }, out;
 	/* frame claiming 0 bytes, and one over the limit */
 	static const uint8_t zero[] = { 0, 0, 0, 0 };
 	static const uint8_t over[] = { 0x01, 0x00, 0x00, 0x01, 1 };
@@ -160,20 +160,89 @@ test_ipc_frames(void **state)
 	ipc_free(&c);
 }
 
+/* Decodes an auth result encoded from m; returns the decoder's code. */
+static int
+auth_roundtrip(const struct ipc_auth_result *m, struct ipc_auth_result *out)
+{
+	struct ipc c;
+	struct buf body;
+	uint8_t type;
+	int r;
+
+	ipc_init(&c, -1);
+	assert_int_equal(ipc_send_auth_result(&c, m), BUF_OK);
+	assert_int_equal(buf_put_bytes(&c.in, buf_ptr(&c.out),
+	    buf_avail(&c.out)), BUF_OK);
+	assert_int_equal(ipc_next(&c, &type, &body), 1);
+	r = ipc_decode_auth_result(&body, out);
+	ipc_free(&c);
+	return r;
+}
+
+static void
+test_ipc_identity(void **state)
+{
+	struct ipc_auth_result in = { 1, "bob", "publickey",
+	    "ssh-ed25519-cert-v01@openssh.com", "SHA256:x", "", 1, "helper\\x1b",
+	    "alice,bob", 42, "Corp CA", "SHA256:ca", 100, 200,
+	    IPC_AUTH_F_VERIFY }, out;
+
+	(void)state;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_OK);
+	assert_int_equal(out.is_cert, 1);
+	assert_string_equal(out.key_id, "helper\\x1b");
+	assert_string_equal(out.principals, "alice,bob");
+	assert_int_equal(out.serial, 42);
+	assert_string_equal(out.ca_name, "Corp CA");
+	assert_string_equal(out.ca_fp, "SHA256:ca");
+	assert_int_equal(out.valid_after, 100);
+	assert_int_equal(out.valid_before, 200);
+	assert_int_equal(out.flags, IPC_AUTH_F_VERIFY);
+	ipc_auth_result_free(&out);
+	/* Incoherent identities are refused. */
+	in.valid_after = 201;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_ERR_FORMAT);
+	in.valid_after = 100;
+	in.flags = 4;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_ERR_FORMAT);
+	in.flags = 0;
+	in.is_cert = 2;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_ERR_FORMAT);
+	in.is_cert = 0;		/* a plain key with a key ID */
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_ERR_FORMAT);
+	in.key_id = in.principals = in.ca_name = in.ca_fp = NULL;
+	in.valid_after = in.valid_before = 0;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_ERR_FORMAT); /* serial */
+	in.serial = 0;
+	assert_int_equal(auth_roundtrip(&in, &out), BUF_OK);
+	assert_string_equal(out.key_id, "");
+	ipc_auth_result_free(&out);
+}
+
 static void
 test_ipc_decode_bad(void **state)
 {
-	/* accepted=2 is not a boolean */
+	/* accepted=2 is not a boolean: 5 empty strings, is_cert 0, 2 empty
+	 * strings, serial, 2 empty strings, 2 times, flags */
 	static const uint8_t notbool[] = { 2, 0,0,0,0, 0,0,0,0, 0,0,0,0,
-	    0,0,0,0, 0,0,0,0 };
+	    0,0,0,0, 0,0,0,0, 0, 0,0,0,0, 0,0,0,0, 0,0,0,0,0,0,0,0,
+	    0,0,0,0, 0,0,0,0, 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0, 0 };
 	/* one trailing byte after an empty string */
 	static const uint8_t trailing[] = { 0, 0, 0, 0, 'x' };
 	struct ipc_auth_result m;
 	struct buf b;
+	uint8_t ok[sizeof(notbool) + 1];
 	char *s;
 
 	(void)state;
 	buf_view(&b, notbool, sizeof(notbool));
+	assert_int_equal(ipc_decode_auth_result(&b, &m), BUF_ERR_FORMAT);
+	memcpy(ok, notbool, sizeof(notbool));
+	ok[0] = 0;
+	buf_view(&b, ok, sizeof(notbool));
+	assert_int_equal(ipc_decode_auth_result(&b, &m), BUF_OK);
+	ipc_auth_result_free(&m);
+	buf_view(&b, ok, sizeof(ok));		/* trailing byte */
 	assert_int_equal(ipc_decode_auth_result(&b, &m), BUF_ERR_FORMAT);
 	buf_view(&b, notbool, sizeof(notbool) - 1);
 	assert_int_not_equal(ipc_decode_auth_result(&b, &m), BUF_OK);
@@ -192,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_b64),
 		cmocka_unit_test(test_ipc_frames),
+		cmocka_unit_test(test_ipc_identity),
 		cmocka_unit_test(test_ipc_decode_bad),
 	};
 
