@@ -5,9 +5,7 @@
 # validity) is honoured, its revocations (by serial, key ID and key) keep
 # helpers out once the KRL is deployed, and its host certificate and
 # printed @cert-authority line let assist-cli verify assistd.
-#
-# It needs assistd's access policy (issue 3, branches policy and
-# hostcert); an assistd without it is said on one "ok - # SKIP" line.
+
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
 
@@ -15,19 +13,6 @@ CA_TOOL=${CA_TOOL:-"$TOP/keys/assist-ca"}
 ca() { "$CA_TOOL" "$@"; }
 exec </dev/null
 
-# Does this assistd take TrustedUserCAKeys? (-T prints the configuration.)
-HAVE_POLICY=
-as_user "$ASSISTD" -T -o TrustedUserCAKeys=/dev/null >"$T/T.out" 2>&1 &&
-    grep -qi '^trustedusercakeys ' "$T/T.out" && HAVE_POLICY=1
-# How this assistd takes a host certificate: the interim option, else the
-# HostCertificate directive (which an assistd may parse before it can
-# present the certificate: that is found out at start, below).
-HAVE_HOSTCERT=directive
-"$ASSISTD" --help 2>&1 | grep -q -- '--host-certificate' && HAVE_HOSTCERT=option
-if [ -z "$HAVE_POLICY" ]; then
-	ok "# SKIP assistd has no access policy yet (no TrustedUserCAKeys)"
-	exit 0
-fi
 
 D="$T/ca"
 ca init -d "$D" -n "Helpdesk CA" --no-passphrase >/dev/null 2>&1
@@ -124,19 +109,10 @@ share "$T/wshost-cert.pub"
 grep '^@cert-authority ' "$T/host.sign" >"$KH"
 check "sign-host printed the @cert-authority line" [ -s "$KH" ]
 install_key good
-if [ "$HAVE_HOSTCERT" = option ]; then
-	set -- --host-certificate "$T/wshost-cert.pub"
-else
-	set -- -o HostCertificate="$T/wshost-cert.pub"
-fi
 start_assistd d3 -o TrustedUserCAKeys="$T/etc/user_ca_keys" \
-    -o RevokedKeys="$T/etc/revoked.krl" "$@" ||
+    -o RevokedKeys="$T/etc/revoked.krl" \
+    -o HostCertificate="$T/wshost-cert.pub" ||
     { notok "assistd d3 did not start: $(head -c 300 "$T/d3.out")"; exit 1; }
-if [ "$HAVE_HOSTCERT" = directive ] &&
-    ! grep -q '^assistd: host certificate ' "$T/d3.out"; then
-	ok "# SKIP this assistd does not present host certificates yet"
-	exit 0
-fi
 check "assistd presents the assist-ca host certificate" \
     grep -q '^assistd: host certificate .*: key ID "host 127.0.0.1", serial [0-9]*, names 127.0.0.1,ws1.example, ' "$T/d3.out"
 cp "$T/good-cert.pub" "$HHOME/.ssh/id_ed25519-cert.pub"
