@@ -98,9 +98,9 @@ refused "bad port refused" "bad port" \
     --listen 127.0.0.1:99999 -o AuthorizedKeysFile="$T/authorized"
 refused "bad duration refused" "not a duration" \
     --wait 5x -o AuthorizedKeysFile="$T/authorized"
-printf 'from="10.0.0.1" %s\n' "$(cat "$T/helper.pub")" >"$T/withopts"
+printf 'command="/bin/sh" %s\n' "$(cat "$T/helper.pub")" >"$T/withopts"
 share "$T/withopts"
-refused "authorized key line with options refused with file:line" \
+refused "authorized key line with command= refused with file:line" \
     "$T/withopts:1:" --listen 127.0.0.1:0 -o AuthorizedKeysFile="$T/withopts"
 chmod 0666 "$T/withopts"
 refused "authorized keys file writable by others refused" \
