@@ -199,7 +199,7 @@ policy_load(const struct policy_files *sys, const struct policy_files *usr,
 	if (!policy_layer_admits(&p->layer[0]) &&
 	    !policy_layer_admits(&p->layer[1])) {
 		snprintf(err, errsz, "no helper could ever be accepted: set "
-		    "TrustedUserCAKeys or AuthorizedKeysFile");
+		    "AuthorizedKeysFile or TrustedUserCAKeys");
 		goto fail;
 	}
 	return p;
