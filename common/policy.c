@@ -506,6 +506,29 @@ policy_identity_cert(struct policy_identity *id, const struct cert *c)
 	    sizeof(id->ca_fp));
 }
 
+/*
+ * libssh 0.10.6 verifies security-key signatures but neither checks nor
+ * exposes their user-presence and user-verification flags (research §2).
+ * Until assistd proves presence itself (the FIDO2 issue), what it cannot
+ * enforce is refused, never accepted silently: verify-required, and any
+ * sk key (plain or certified) not granted no-touch-required.
+ */
+static int
+policy_sk_enforceable(const struct policy_identity *id, char *reason,
+		      size_t reasonsz)
+{
+	if (id->verify_required)
+		return policy_deny(reason, reasonsz, "verify-required cannot "
+		    "be enforced yet (security-key user verification is not "
+		    "checked)");
+	if (strncmp(id->key_type, "sk-", 3) == 0 && !id->no_touch_required)
+		return policy_deny(reason, reasonsz, "security-key touch "
+		    "cannot be verified yet; only sk keys granted "
+		    "no-touch-required are accepted");
+	reason[0] = '\0';
+	return 1;
+}
+
 /* Both layers (those present) must allow. */
 static int
 policy_check_layers(const struct policy *p, const struct policy_request *rq,
@@ -543,8 +566,7 @@ policy_check_layers(const struct policy *p, const struct policy_request *rq,
 	if (ca != NULL)
 		log_sanitize(id->ca_name, sizeof(id->ca_name), ca->comment,
 		    strlen(ca->comment));
-	reason[0] = '\0';
-	return 1;
+	return policy_sk_enforceable(id, reason, reasonsz);
 }
 
 int

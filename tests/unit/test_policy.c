@@ -376,10 +376,12 @@ test_critical_options(void **state)
 	    "unknown critical option force-command");
 	sign("ca_ed", "crit2", "-I x -n alice -O critical:foo=bar");
 	expect_deny(p, "crit2-cert.pub", PEER, "unknown critical option foo");
-	/* verify-required is known, and handed on */
+	/* verify-required is known and handed on, but cannot be enforced
+	 * before the FIDO2 proof exists: refused, never silently accepted */
 	sign("ca_ed", "vr", "-I x -n alice -O verify-required");
-	assert_int_equal(decide(p, "vr-cert.pub", PEER, &id, why), 1);
+	assert_int_equal(decide(p, "vr-cert.pub", PEER, &id, why), 0);
 	assert_true(id.verify_required);
+	assert_non_null(strstr(why, "verify-required cannot be enforced yet"));
 	policy_free(p);
 }
 
@@ -543,14 +545,16 @@ test_plain_keys(void **state)
 	expect_deny(p, "pk-cert.pub", PEER, "certificate offered, but no CA "
 	    "is trusted");
 	policy_free(p);
-	/* the second line of the same key may let it in */
+	/* the second line of the same key is the one that applies; its
+	 * verify-required cannot be enforced yet, so the key is refused */
 	snprintf(text, sizeof(text), "expiry-time=\"20200101\" %s\n"
 	    "verify-required %s\n", first_line("u.pub"), first_line("u.pub"));
 	write_file("ak2", text, 0600);
 	p = load(NULL, NULL, "ak2", NULL);
-	assert_int_equal(decide(p, "u.pub", PEER, &id, why), 1);
+	assert_int_equal(decide(p, "u.pub", PEER, &id, why), 0);
 	assert_true(id.verify_required);
 	assert_false(id.no_touch_required);
+	assert_non_null(strstr(why, "verify-required cannot be enforced yet"));
 	policy_free(p);
 	snprintf(text, sizeof(text), "expiry-time=\"20200101Z\" %s\n",
 	    first_line("u.pub"));
@@ -661,6 +665,67 @@ test_two_layers(void **state)
 	policy_free(p);
 }
 
+/* An sk-ssh-ed25519 public key blob (no hardware needed to list one). */
+static uint8_t *
+sk_blob(size_t *len)
+{
+	static const uint8_t pk[32] = { 0x3b, 0x6a, 0x27, 0xbc, 0xce, 0xb6,
+	    0xa4, 0x2d, 0x62, 0xa3, 0xa8, 0xd0, 0x2a, 0x6f, 0x0d, 0x73, 0x65,
+	    0x32, 0x15, 0x77, 0x1d, 0xe2, 0x43, 0xa6, 0x3a, 0xc0, 0x48, 0xa1,
+	    0x8b, 0x59, 0xda, 0x29 };
+	struct buf b;
+	uint8_t *out;
+
+	buf_init(&b, 256);
+	assert_int_equal(buf_put_cstring(&b, "sk-ssh-ed25519@openssh.com"), 0);
+	assert_int_equal(buf_put_string(&b, pk, sizeof(pk)), 0);
+	assert_int_equal(buf_put_cstring(&b, "ssh:"), 0);
+	*len = buf_avail(&b);
+	out = malloc(*len);
+	assert_non_null(out);
+	memcpy(out, buf_ptr(&b), *len);
+	buf_free(&b);
+	return out;
+}
+
+/* libssh hides sk flags: an sk key is only accepted where touch is not
+ * required, and verify-required is refused (fail closed). */
+static void
+test_sk_keys_fail_closed(void **state)
+{
+	struct policy_identity id;
+	struct policy *p;
+	char why[512], text[1024], *b64;
+	size_t len;
+	uint8_t *blob = sk_blob(&len);
+
+	(void)state;
+	b64 = b64_encode(blob, len);
+	assert_non_null(b64);
+	snprintf(text, sizeof(text), "sk-ssh-ed25519@openssh.com %s sk\n", b64);
+	write_file("ak_sk", text, 0600);
+	p = load(NULL, NULL, "ak_sk", NULL);
+	assert_int_equal(decide_blob(p, ACCOUNT, blob, len, PEER, &id, why), 0);
+	assert_non_null(strstr(why, "security-key touch cannot be verified"));
+	policy_free(p);
+	snprintf(text, sizeof(text), "no-touch-required "
+	    "sk-ssh-ed25519@openssh.com %s sk\n", b64);
+	write_file("ak_sk2", text, 0600);
+	p = load(NULL, NULL, "ak_sk2", NULL);
+	assert_int_equal(decide_blob(p, ACCOUNT, blob, len, PEER, &id, why), 1);
+	assert_true(id.no_touch_required);
+	policy_free(p);
+	snprintf(text, sizeof(text), "no-touch-required,verify-required "
+	    "sk-ssh-ed25519@openssh.com %s sk\n", b64);
+	write_file("ak_sk3", text, 0600);
+	p = load(NULL, NULL, "ak_sk3", NULL);
+	assert_int_equal(decide_blob(p, ACCOUNT, blob, len, PEER, &id, why), 0);
+	assert_non_null(strstr(why, "verify-required cannot be enforced"));
+	policy_free(p);
+	free(b64);
+	free(blob);
+}
+
 int
 main(void)
 {
@@ -677,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_user_name),
 		cmocka_unit_test(test_unsafe_permissions),
 		cmocka_unit_test(test_plain_keys),
+		cmocka_unit_test(test_sk_keys_fail_closed),
 		cmocka_unit_test(test_cert_authority_lines),
 		cmocka_unit_test(test_identity_escaped),
 		cmocka_unit_test(test_two_layers),
