@@ -3,7 +3,7 @@
 
 #include "assist-cli/exitcode.h"
 #include "assist-cli/prompt.h"
-#include "common/b64.h"
+#include "common/libsshkey.h"
 #include "common/knownhosts.h"
 #include "common/log.h"
 
@@ -60,7 +60,6 @@ hc_server_key(ssh_session ss, struct hc_key *k, char *err, size_t errsz)
 {
 	ssh_key key = NULL;
 	const char *type;
-	char *b64 = NULL;
 	int r = -1;
 
 	memset(k, 0, sizeof(*k));
@@ -70,14 +69,13 @@ hc_server_key(ssh_session ss, struct hc_key *k, char *err, size_t errsz)
 		return -1;
 	}
 	type = ssh_key_type_to_char(ssh_key_type(key));
-	if (type == NULL || strlen(type) >= sizeof(k->type) ||
-	    ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK) {
+	if (type == NULL || strlen(type) >= sizeof(k->type)) {
 		snprintf(err, errsz, "cannot read the server's host key");
 		goto out;
 	}
 	snprintf(k->type, sizeof(k->type), "%s", type);
 	k->label = hostcheck_type_label(k->type);
-	k->blob = b64_decode(b64, strlen(b64), KNOWNHOSTS_MAX_BLOB, &k->len);
+	k->blob = libsshkey_blob(key, KNOWNHOSTS_MAX_BLOB, &k->len);
 	if (k->blob == NULL ||
 	    knownhosts_fingerprint(k->blob, k->len, k->fp) != 0) {
 		snprintf(err, errsz, "cannot decode the server's host key");
@@ -85,7 +83,6 @@ hc_server_key(ssh_session ss, struct hc_key *k, char *err, size_t errsz)
 	}
 	r = 0;
 out:
-	ssh_string_free_char(b64);
 	ssh_key_free(key);
 	return r;
 }

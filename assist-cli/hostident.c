@@ -3,7 +3,7 @@
 
 #include "assist-cli/exitcode.h"
 #include "assist-cli/hostcheck.h"
-#include "common/b64.h"
+#include "common/libsshkey.h"
 #include "common/buf.h"
 #include "common/hostcert.h"
 #include "common/knownhosts.h"
@@ -47,17 +47,13 @@ static int
 hi_server_key(ssh_session ss, struct hi_key *k)
 {
 	ssh_key key = NULL;
-	char *b64 = NULL;
 
 	memset(k, 0, sizeof(*k));
 	if (ssh_get_server_publickey(ss, &key) != SSH_OK)
 		return -1;
 	k->type = ssh_key_type_to_char(ssh_key_type(key));
-	if (k->type != NULL &&
-	    ssh_pki_export_pubkey_base64(key, &b64) == SSH_OK)
-		k->blob = b64_decode(b64, strlen(b64), KNOWNHOSTS_MAX_BLOB,
-		    &k->len);
-	ssh_string_free_char(b64);
+	if (k->type != NULL)
+		k->blob = libsshkey_blob(key, KNOWNHOSTS_MAX_BLOB, &k->len);
 	ssh_key_free(key);
 	return k->blob == NULL ? -1 : 0;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/b64.h"
+#include "common/libsshkey.h"
 #include "common/hostcert.h"
 #include "common/log.h"
 #include "common/safefile.h"
@@ -13,19 +13,6 @@
 
 #define HCF_LIST_MAX	512	/* principals as printed */
 
-/* The host key's public blob, as the key exchange sends it. */
-static uint8_t *
-hcf_host_blob(ssh_key key, size_t *len)
-{
-	char *b64 = NULL;
-	uint8_t *blob;
-
-	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || b64 == NULL)
-		return NULL;
-	blob = b64_decode(b64, strlen(b64), SSHKEY_MAX_BLOB, len);
-	ssh_string_free_char(b64);
-	return blob;
-}
 
 /* Says what the certificate certifies, and warns when it is unusable. */
 static void
@@ -83,7 +70,7 @@ hostcertfile_load(const char *path, uid_t owner, ssh_key hostkey,
 		snprintf(err, errsz, "HostCertificate %s: %s", safe, why);
 		goto out;
 	}
-	if ((hblob = hcf_host_blob(hostkey, &hlen)) == NULL) {
+	if ((hblob = libsshkey_blob(hostkey, SSHKEY_MAX_BLOB, &hlen)) == NULL) {
 		snprintf(err, errsz, "cannot export the host public key");
 		goto out;
 	}

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/b64.h"
 #include "common/buf.h"
+#include "common/libsshkey.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/sshkey.h"
@@ -36,19 +36,6 @@ netauth_decide(const struct policy *policy, const char *user,
 	return policy_check(policy, &rq, id, why, whysz);
 }
 
-/* The key's wire blob (strictly decoded from libssh's base64 export). */
-static uint8_t *
-netauth_blob(ssh_key key, size_t *len)
-{
-	char *b64 = NULL;
-	uint8_t *blob;
-
-	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || b64 == NULL)
-		return NULL;
-	blob = b64_decode(b64, strlen(b64), SSHKEY_MAX_BLOB, len);
-	ssh_string_free_char(b64);
-	return blob;
-}
 
 /* Reports one decision to the monitor and the log; id may be NULL (a
  * method other than publickey). */
@@ -136,7 +123,7 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 	nethostcert_send(c);
 	if (c->authenticated || c->done)
 		return SSH_AUTH_DENIED;
-	blob = netauth_blob(key, &len);
+	blob = libsshkey_blob(key, SSHKEY_MAX_BLOB, &len);
 	ok = netauth_decide(c->p->policy, user, blob, len, c->p->peer_addr,
 	    (uint64_t)time(NULL), &id, why, sizeof(why));
 	free(blob);
