@@ -90,7 +90,7 @@ refused() {
 		notok "$name (rc=$rc): $(cat "$T/bad.out")"
 	fi
 }
-refused "no AuthorizedKeysFile refused" 'set TrustedUserCAKeys or AuthorizedKeysFile' \
+refused "no AuthorizedKeysFile refused" 'set AuthorizedKeysFile or TrustedUserCAKeys' \
     --listen 127.0.0.1:0
 refused "hostname in --listen refused" 'not a numeric' \
     --listen localhost:5922 -o AuthorizedKeysFile="$T/authorized"

@@ -156,7 +156,7 @@ run_d e9 -T -o ListenAddress=127.0.0.1:99999
 expect "bad port refused with -T" 1 "bad port '99999'" "$T/e9.err"
 run_d e10 --listen 127.0.0.1:0
 expect "no AuthorizedKeysFile: told what to set" 1 \
-    'set TrustedUserCAKeys or AuthorizedKeysFile' "$T/e10.err"
+    'set AuthorizedKeysFile or TrustedUserCAKeys' "$T/e10.err"
 
 # 6. StrictModes: unsafe config files and directories are refused, named.
 conf unsafe 'Wait 1m'
