@@ -49,12 +49,6 @@ hostcheck_type_label(const char *keytype)
 	return keytype;
 }
 
-static const char *
-hc_safe(char *dst, size_t n, const char *s)
-{
-	return log_sanitize(dst, n, s, strlen(s));
-}
-
 static int
 hc_server_key(ssh_session ss, struct hc_key *k, char *err, size_t errsz)
 {
@@ -129,7 +123,7 @@ hc_print_revoked(const struct cli_settings *s, const struct hc_key *k,
 	    "impersonate this host.\n", k->label, s->kh_name);
 	fprintf(stderr, "The fingerprint of the key sent by the remote host "
 	    "is\n%s.\nRevoked in %s:%lu\n", k->fp,
-	    hc_safe(file, sizeof(file), l->revoked.file), l->revoked.line);
+	    log_sanitize_str(file, sizeof(file), l->revoked.file), l->revoked.line);
 }
 
 static void
@@ -138,7 +132,7 @@ hc_print_changed(const struct cli_settings *s, const struct hc_key *k,
 {
 	char file[256];
 
-	hc_safe(file, sizeof(file), l->changed.file);
+	log_sanitize_str(file, sizeof(file), l->changed.file);
 	fprintf(stderr, "%s\n@    WARNING: REMOTE HOST IDENTIFICATION HAS "
 	    "CHANGED!     @\n%s\n", hc_bar, hc_bar);
 	fprintf(stderr, "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING "
@@ -210,7 +204,7 @@ hc_ask(const struct cli_settings *s, const struct hc_key *k,
 
 	if (l->other_name.found)
 		snprintf(other, sizeof(other), "This host key is also known "
-		    "in %s:%lu under another name.\n", hc_safe(fname,
+		    "in %s:%lu under another name.\n", log_sanitize_str(fname,
 		    sizeof(fname), l->other_name.file), l->other_name.line);
 	else
 		snprintf(other, sizeof(other), "This key is not known by any "
@@ -243,7 +237,7 @@ hc_unknown(const struct cli_settings *s, const struct hc_key *k,
 	char why[512], origin[200];
 	int a;
 
-	hc_safe(origin, sizeof(origin), s->strict_origin);
+	log_sanitize_str(origin, sizeof(origin), s->strict_origin);
 	if (s->strict == SSHCONFIG_STRICT_YES) {
 		snprintf(err, errsz, "host key for %s is unknown (%s %s) and "
 		    "StrictHostKeyChecking=yes (from %s)", s->kh_name,
@@ -288,7 +282,7 @@ hc_unknown(const struct cli_settings *s, const struct hc_key *k,
 		fprintf(stderr, "Warning: Permanently added '%s' (%s %s) to "
 		    "%s without verification, because "
 		    "StrictHostKeyChecking=%s (from %s).\n", s->kh_name,
-		    k->label, k->fp, hc_safe(why, sizeof(why), s->user_kh[0]),
+		    k->label, k->fp, log_sanitize_str(why, sizeof(why), s->user_kh[0]),
 		    sshconfig_strict_name(s->strict), origin);
 	return CLI_EXIT_OK;
 }
@@ -316,13 +310,13 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 	switch (knownhosts_status(&l)) {
 	case KNOWNHOSTS_OK:
 		log_debug("host key %s %s found in %s:%lu", k.label, k.fp,
-		    hc_safe(file, sizeof(file), l.ok.file), l.ok.line);
+		    log_sanitize_str(file, sizeof(file), l.ok.file), l.ok.line);
 		rc = CLI_EXIT_OK;
 		break;
 	case KNOWNHOSTS_REVOKED:
 		hc_print_revoked(s, &k, &l);
 		snprintf(err, errsz, "host key for %s is REVOKED (%s:%lu); "
-		    "refusing to connect", s->kh_name, hc_safe(file,
+		    "refusing to connect", s->kh_name, log_sanitize_str(file,
 		    sizeof(file), l.revoked.file), l.revoked.line);
 		rc = CLI_EXIT_HOSTKEY_REVOKED;
 		break;
@@ -330,7 +324,7 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		hc_print_changed(s, &k, &l);
 		snprintf(err, errsz, "host key for %s has CHANGED (offending "
 		    "key in %s:%lu); refusing to connect", s->kh_name,
-		    hc_safe(file, sizeof(file), l.changed.file),
+		    log_sanitize_str(file, sizeof(file), l.changed.file),
 		    l.changed.line);
 		rc = CLI_EXIT_HOSTKEY_CHANGED;
 		break;

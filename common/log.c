@@ -113,3 +113,9 @@ log_sanitize(char *dst, size_t dstsz, const char *s, size_t n)
 	dst[o] = '\0';
 	return dst;
 }
+
+const char *
+log_sanitize_str(char *dst, size_t dstsz, const char *s)
+{
+	return log_sanitize(dst, dstsz, s, strlen(s));
+}

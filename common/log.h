@@ -26,5 +26,7 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Returns dst.
  */
 char *log_sanitize(char *dst, size_t dstsz, const char *s, size_t n);
+/* log_sanitize of a whole NUL-terminated string s; returns dst. */
+const char *log_sanitize_str(char *dst, size_t dstsz, const char *s);
 
 #endif

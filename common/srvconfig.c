@@ -159,12 +159,6 @@ sv_error(struct sv_parse *p, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-sv_safe(char *dst, size_t dstsz, const char *s)
-{
-	return log_sanitize(dst, dstsz, s, strlen(s));
-}
-
 static void
 sv_strs_free(struct srvconfig_strs *s)
 {
@@ -232,7 +226,7 @@ sv_num(struct sv_parse *p, enum sv_kw kw, struct srvconfig_num *n,
 
 	if (ac != 1)
 		return sv_error(p, "%s takes one argument", name);
-	sv_safe(safe, sizeof(safe), a);
+	log_sanitize_str(safe, sizeof(safe), a);
 	if (kw == SV_GRACE || kw == SV_WAIT) {
 		if ((v = duration_parse(a)) < 1)
 			return sv_error(p, "%s '%s' is not a duration of at "
@@ -325,7 +319,7 @@ sv_fixed(struct sv_parse *p, const char *kw, const char *fixed, char **av,
 	if (ac == 1 && strcasecmp(av[0], fixed) == 0)
 		return 0;
 	return sv_error(p, "assistd always has %s %s (got \"%s\")",
-	    sv_safe(safe, sizeof(safe), kw), fixed, ac > 0 ? av[0] : "");
+	    log_sanitize_str(safe, sizeof(safe), kw), fixed, ac > 0 ? av[0] : "");
 }
 
 static int
@@ -381,7 +375,7 @@ sv_line(struct sv_parse *p, char *line)
 	if (cfgline_lower(kw, kwbuf) != 0 ||
 	    (k = sv_lookup(kwbuf, &fixed)) < 0)
 		return sv_error(p, "Bad configuration option: %s",
-		    sv_safe(safe, sizeof(safe), kw));
+		    log_sanitize_str(safe, sizeof(safe), kw));
 	ac = cfgline_words(rest, store, av, SRVCONFIG_MAX_ARGS);
 	if (ac == -1)
 		return sv_error(p, "invalid quotes");

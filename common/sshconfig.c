@@ -269,12 +269,6 @@ sc_error(struct sc_parse *p, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-sc_safe(char *dst, size_t dstsz, const char *s)
-{
-	return log_sanitize(dst, dstsz, s, strlen(s));
-}
-
 static int
 sc_lookup(const char *kw)
 {
@@ -686,8 +680,8 @@ sc_warn_match(struct sc_parse *p, const char *what)
 	p->c->warned_match = true;
 	log_info("%s line %lu: Match %s is not supported: this block (and "
 	    "any other using it) is treated as not matching",
-	    sc_safe(name, sizeof(name), p->name), p->line,
-	    sc_safe(w, sizeof(w), what));
+	    log_sanitize_str(name, sizeof(name), p->name), p->line,
+	    log_sanitize_str(w, sizeof(w), what));
 }
 
 /* Evaluates a Match line (after OpenSSH's match_cfg_line). */
@@ -729,7 +723,7 @@ sc_match(struct sc_parse *p, char **av, int ac, bool *result)
 		if (i + 1 >= ac) {
 			free(host);
 			return sc_error(p, "Missing Match criteria for %s",
-			    sc_safe(safe, sizeof(safe), attr));
+			    log_sanitize_str(safe, sizeof(safe), attr));
 		}
 		arg = av[++i];
 		if (strcasecmp(attr, "host") == 0) {
@@ -748,7 +742,7 @@ sc_match(struct sc_parse *p, char **av, int ac, bool *result)
 		} else {
 			free(host);
 			return sc_error(p, "Unsupported Match attribute %s",
-			    sc_safe(safe, sizeof(safe), attr));
+			    log_sanitize_str(safe, sizeof(safe), attr));
 		}
 		if (r == (neg ? 1 : 0))
 			res = false;
@@ -800,7 +794,7 @@ sc_include(struct sc_parse *p, char **av, int ac)
 
 		if (av[i][0] == '~' && !(p->flags & SSHCONFIG_USER))
 			return sc_error(p, "bad include path %s",
-			    sc_safe(safe, sizeof(safe), av[i]));
+			    log_sanitize_str(safe, sizeof(safe), av[i]));
 		if (av[i][0] == '/')
 			n = snprintf(path, sizeof(path), "%s", av[i]);
 		else if (av[i][0] == '~' && (av[i][1] == '/' || !av[i][1]))
@@ -808,7 +802,7 @@ sc_include(struct sc_parse *p, char **av, int ac)
 			    p->ctx->home ? p->ctx->home : "", av[i] + 1);
 		else if (av[i][0] == '~')
 			return sc_error(p, "Include with ~user is not "
-			    "supported: %s", sc_safe(safe, sizeof(safe), av[i]));
+			    "supported: %s", log_sanitize_str(safe, sizeof(safe), av[i]));
 		else if (p->flags & SSHCONFIG_USER)
 			n = snprintf(path, sizeof(path), "%s/.ssh/%s",
 			    p->ctx->home ? p->ctx->home : "", av[i]);
@@ -827,7 +821,7 @@ sc_include(struct sc_parse *p, char **av, int ac)
 		if (r != 0) {
 			globfree(&gl);
 			return sc_error(p, "glob failed for %s",
-			    sc_safe(safe, sizeof(safe), path));
+			    log_sanitize_str(safe, sizeof(safe), path));
 		}
 		oactive = *p->active;
 		for (k = 0; k < gl.gl_pathc; k++) {
@@ -924,7 +918,7 @@ sc_set_origin(struct sc_parse *p)
 		    "the command line");
 	else
 		snprintf(p->c->strict_origin, sizeof(p->c->strict_origin),
-		    "%s line %lu", sc_safe(name, sizeof(name), p->name),
+		    "%s line %lu", log_sanitize_str(name, sizeof(name), p->name),
 		    p->line);
 }
 
@@ -947,7 +941,7 @@ sc_proxy(struct sc_parse *p, enum sc_kw kw, const char *rest)
 			char safe[256];
 
 			return sc_error(p, "Invalid ProxyJump \"%s\"",
-			    sc_safe(safe, sizeof(safe), val));
+			    log_sanitize_str(safe, sizeof(safe), val));
 		}
 	}
 	if (!*p->active || p->c->proxy_kind != SSHCONFIG_PROXY_UNSET)
@@ -974,7 +968,7 @@ sc_warn_ignored(struct sc_parse *p, const char *kw)
 	p->c->warned_ignored = true;
 	log_info("%s line %lu: %s is not supported by assist-cli and is "
 	    "ignored; use @revoked lines in known_hosts",
-	    sc_safe(name, sizeof(name), p->name), p->line, kw);
+	    log_sanitize_str(name, sizeof(name), p->name), p->line, kw);
 }
 
 /* Dispatches one parsed keyword with its arguments. */
@@ -1040,14 +1034,14 @@ sc_keyword(struct sc_parse *p, enum sc_kw kw, const char *kwname,
 		if (av[0][0] == '$' && av[0][1] != '{' &&
 		    !sc_env_name_ok(av[0] + 1, strlen(av[0] + 1)))
 			return sc_error(p, "Invalid environment name %s.",
-			    sc_safe(safe, sizeof(safe), av[0]));
+			    log_sanitize_str(safe, sizeof(safe), av[0]));
 		return sc_set_str(p, &c->identity_agent, av[0]);
 	case KW_PORT:
 		if (sc_one_arg(p, kwname, ac))
 			return -1;
 		if ((v = sshconfig_parse_port(av[0])) < 0)
 			return sc_error(p, "Bad port '%s'.",
-			    sc_safe(safe, sizeof(safe), av[0]));
+			    log_sanitize_str(safe, sizeof(safe), av[0]));
 		return sc_set_int(p, &c->port, v);
 	case KW_IDENTITYFILE:
 		return sc_one_arg(p, kwname, ac) ? -1 :
@@ -1064,7 +1058,7 @@ sc_keyword(struct sc_parse *p, enum sc_kw kw, const char *kwname,
 			return -1;
 		if ((v = sc_flag(av[0])) < 0)
 			return sc_error(p, "unsupported option \"%s\".",
-			    sc_safe(safe, sizeof(safe), av[0]));
+			    log_sanitize_str(safe, sizeof(safe), av[0]));
 		return sc_set_int(p, kw == KW_IDENTITIESONLY ?
 		    &c->identities_only : kw == KW_HASHKNOWNHOSTS ?
 		    &c->hash_known_hosts : &c->batch_mode, v);
@@ -1073,7 +1067,7 @@ sc_keyword(struct sc_parse *p, enum sc_kw kw, const char *kwname,
 			return -1;
 		if ((v = sc_strict(av[0])) == SSHCONFIG_STRICT_UNSET)
 			return sc_error(p, "unsupported option \"%s\".",
-			    sc_safe(safe, sizeof(safe), av[0]));
+			    log_sanitize_str(safe, sizeof(safe), av[0]));
 		if (*p->active && c->strict == SSHCONFIG_STRICT_UNSET) {
 			c->strict = v;
 			sc_set_origin(p);
@@ -1109,17 +1103,17 @@ sc_line(struct sc_parse *p, char *line)
 		return 0;
 	if (cfgline_lower(kw, kwbuf) != 0)
 		return sc_error(p, "Bad configuration option: %s",
-		    sc_safe(safe, sizeof(safe), kw));
+		    log_sanitize_str(safe, sizeof(safe), kw));
 	if (*s == '\0')
 		return sc_error(p, "no argument after keyword \"%s\"",
-		    sc_safe(safe, sizeof(safe), kwbuf));
+		    log_sanitize_str(safe, sizeof(safe), kwbuf));
 	k = sc_lookup(kwbuf);
 	if (k < 0) {
 		if (p->c->ignore_unknown != NULL &&
 		    match_pattern_list(kwbuf, p->c->ignore_unknown, true) == 1)
 			return 0;
 		return sc_error(p, "Bad configuration option: %s",
-		    sc_safe(safe, sizeof(safe), kwbuf));
+		    log_sanitize_str(safe, sizeof(safe), kwbuf));
 	}
 	ac = cfgline_words(s, store, av, SSHCONFIG_MAX_ARGS);
 	if (ac == -1)
@@ -1173,7 +1167,7 @@ sc_slurp(struct sc_parse *p, const char *path, unsigned flags, char **data,
 	char *buf;
 	int fd, e = 0;
 
-	sc_safe(safe, sizeof(safe), path);
+	log_sanitize_str(safe, sizeof(safe), path);
 	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -1224,7 +1218,7 @@ sc_read_depth(struct sc_parse *parent, const char *path, unsigned flags,
 	if (r == 1) {
 		if (must_exist)
 			return sc_error(parent, "cannot open %s: %s",
-			    sc_safe(safe, sizeof(safe), path),
+			    log_sanitize_str(safe, sizeof(safe), path),
 			    strerror(ENOENT));
 		return 0;
 	}
