@@ -102,6 +102,7 @@ struct chanpump {
 	bool sink_eof;		/* EOF delivered to the sink */
 	bool pulling;		/* inside our ssh_channel_read_nonblocking */
 	size_t held;		/* bytes libssh holds for us (our count) */
+	bool adopted;		/* looked for data that came before us */
 
 	bool failed;
 	char err[160];
@@ -579,12 +580,42 @@ send_eof_when_drained(struct chanpump *p)
 		  (unsigned long long)p->st.to_channel);
 }
 
+/*
+ * Data (or EOF) the peer sent before the pump existed sits in libssh's
+ * channel buffer, and libssh 0.10.6 offers it to a data callback only
+ * when the next packet arrives (channel_rcv_data): a peer that sent all
+ * it had and waits would never be heard. So, once, outside callbacks:
+ * count what is there as held, for pull_held.
+ */
+static void
+adopt_buffered(struct chanpump *p)
+{
+	int r;
+
+	if (p->adopted)
+		return;
+	p->adopted = true;
+	if (p->held > 0 || p->chan_eof)
+		return;
+	p->pulling = true;	/* a packet handled meanwhile is libssh's */
+	r = ssh_channel_poll(p->ch, 0);
+	p->pulling = false;
+	if (r > 0)
+		p->held = (size_t)r;
+	else if (r == SSH_EOF)
+		p->chan_eof = true;
+}
+
 /* Channel -> sink: everything that can move now, then EOF after it. */
 static void
 rx_step(struct chanpump *p)
 {
 	drain_rx(p);
+	adopt_buffered(p);
 	pull_held(p);
+	/* An EOF that came before the pump had no callback to see it. */
+	if (!p->chan_eof && p->held == 0 && ssh_channel_is_eof(p->ch) == 1)
+		p->chan_eof = true;
 	drain_rx(p);
 	deliver_eof(p);
 }
