@@ -272,6 +272,10 @@ netchan_shutdown(struct netconn *c, const char *why)
 	if (c->chan_state == NETCHAN_SERVING)
 		snprintf(c->helper_notice, sizeof(c->helper_notice),
 		    "assistd: session ended: %s\n", why);
+	else if (c->chan_state != NETCHAN_NONE &&
+	    c->chan_state != NETCHAN_CLOSED)
+		snprintf(c->helper_notice, sizeof(c->helper_notice),
+		    "assistd: connection ended: %s\n", why);
 }
 
 void

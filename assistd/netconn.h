@@ -129,8 +129,9 @@ int netchan_message(struct netconn *c, ssh_message m);
 void netchan_granted(struct netconn *c);
 void netchan_denied(struct netconn *c, const char *why);
 /* The monitor ends the connection (IPC_SHUTDOWN, why already escaped):
- * a running session's helper is told why on the channel's stderr when
- * it closes (not from here: this runs inside a libssh callback). */
+ * a helper with an open channel is told why on the channel's stderr
+ * when it closes (not from here: this runs inside a libssh callback);
+ * the disconnect message says it too. */
 void netchan_shutdown(struct netconn *c, const char *why);
 /* Bytes of the session stream so far, into c->bytes_in / bytes_out. */
 void netchan_count(struct netconn *c);
