@@ -36,8 +36,7 @@ struct net_params {
  * reads the peer. Tells the monitor: IPC_AUTH_RESULT for every
  * authentication decision (not for "none"), IPC_SESSION_REQUEST ("rfb")
  * once, IPC_CLOSED (reason, byte counts) at the end unless the monitor
- * closed the IPC
- * first (which ends the connection at once). Understands
+ * closed the IPC first (which ends the connection at once). Understands
  * IPC_SESSION_GRANT, IPC_SESSION_DENY and IPC_SHUTDOWN; anything else
  * ends the connection. Returns the child's exit status: 0 after an
  * orderly end (whoever ended it), 1 after an internal error (bad
