@@ -206,32 +206,22 @@ home_dir(const struct passwd *pw)
 	return home != NULL && home[0] == '/' ? home : pw->pw_dir;
 }
 
-/* $XDG_CONFIG_HOME/assist, or ~/.config/assist. */
+/*
+ * An XDG base directory for assist: $VAR/assist when VAR is absolute,
+ * else ~/FALLBACK/assist (e.g. XDG_CONFIG_HOME, ".config").
+ */
 static int
-config_dir(const struct passwd *pw, char *out, size_t outsz)
+xdg_dir(const struct passwd *pw, const char *var, const char *fallback,
+	char *out, size_t outsz)
 {
-	const char *x = getenv("XDG_CONFIG_HOME");
+	const char *x = getenv(var);
 	int n;
 
 	if (x != NULL && x[0] == '/')
 		n = snprintf(out, outsz, "%s/assist", x);
 	else
-		n = snprintf(out, outsz, "%s/.config/assist", home_dir(pw));
-	return n > 0 && (size_t)n < outsz ? 0 : -1;
-}
-
-/* $XDG_STATE_HOME/assist, or ~/.local/state/assist. */
-static int
-state_dir(const struct passwd *pw, char *out, size_t outsz)
-{
-	const char *x = getenv("XDG_STATE_HOME");
-	int n;
-
-	if (x != NULL && x[0] == '/')
-		n = snprintf(out, outsz, "%s/assist", x);
-	else
-		n = snprintf(out, outsz, "%s/.local/state/assist",
-		    home_dir(pw));
+		n = snprintf(out, outsz, "%s/%s/assist", home_dir(pw),
+		    fallback);
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
@@ -328,7 +318,8 @@ open_transcript(const struct passwd *pw, const struct srvconfig *cfg,
 	struct transcript *t;
 	int i;
 
-	if (state_dir(pw, sdir, sizeof(sdir)) != 0 ||
+	if (xdg_dir(pw, "XDG_STATE_HOME", ".local/state", sdir,
+	    sizeof(sdir)) != 0 ||
 	    snprintf(dir, PATH_MAX, "%s/transcripts", sdir) >= PATH_MAX ||
 	    snprintf(state, PATH_MAX, "%s/last-chain", sdir) >= PATH_MAX) {
 		log_error("session transcript: state directory path too long; "
@@ -485,7 +476,7 @@ main(int argc, char **argv)
 		    (unsigned)getuid());
 		goto out;
 	}
-	if (config_dir(pw, dir, sizeof(dir)) != 0) {
+	if (xdg_dir(pw, "XDG_CONFIG_HOME", ".config", dir, sizeof(dir)) != 0) {
 		log_error("config directory path too long");
 		goto out;
 	}

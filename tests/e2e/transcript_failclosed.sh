@@ -152,37 +152,36 @@ full_check() {
 	    "assistd: transcript $f: cannot write: File too large; ending every connection"
 }
 
-# 1. session.start does not fit: no session; the helper is told.
-start_limited f1 $(($(upto 3) + 40)) $AK -o TranscriptDir="$DROP" \
-    --wait 30 || notok "assistd starts under the limit"
-(sleep 0.2) | timeout 20 $SSHC -i "$T/helper" -p "$PORT" -s "$U" rfb \
-    >"$T/f1.ssh" 2>&1
-rc=$?
-if [ "$rc" -eq 1 ] && grep -qF "assistd: session refused: the user's session transcript cannot be written" "$T/f1.ssh" &&
-    ! grep -q RFB "$T/f1.ssh"; then
-	ok "session.start does not fit: no session, the helper is told"
-else
-	notok "session.start does not fit (ssh $rc): $(cat "$T/f1.ssh")"
-fi
-wait_exit "$DPID" 10
-check "assistd exits 1" test "$EXITCODE" -eq 1
-full_check f1 3 auth.allow
+# full_session NAME N WHAT WANT: assistd whose files take their first N
+# lines only (those of the calibration run), and one helper: no RFB
+# greeting, ssh fails and prints WANT; assistd exits 1; the files end at
+# line N. (Its variables are not "name": check() sets that one.)
+full_session() {
+	fsn=$1 n=$2 what=$3 want=$4
+	start_limited "$fsn" $(($(upto "$n") + 40)) $AK \
+	    -o TranscriptDir="$DROP" --wait 30 ||
+		notok "$fsn: assistd starts under the limit"
+	(sleep 0.2) | timeout 20 $SSHC -i "$T/helper" -p "$PORT" -s "$U" rfb \
+	    >"$T/$fsn.ssh" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && grep -qF -- "$want" "$T/$fsn.ssh" &&
+	    ! grep -q RFB "$T/$fsn.ssh"; then
+		ok "$what"
+	else
+		notok "$what (ssh $rc): $(cat "$T/$fsn.ssh")"
+	fi
+	wait_exit "$DPID" 10
+	check "$fsn: assistd exits 1" test "$EXITCODE" -eq 1
+	full_check "$fsn" "$n" \
+	    "$(sed -n "${n}s/.* event=\([^ ]*\) .*/\1/p" "$TF")"
+}
 
+# 1. session.start does not fit: no session; the helper is told.
+full_session f1 3 "session.start does not fit: no session, the helper is told" \
+    "assistd: session refused: the user's session transcript cannot be written"
 # 2. auth.allow does not fit: the connection is ended with the reason.
-start_limited f2 $(($(upto 2) + 40)) $AK -o TranscriptDir="$DROP" \
-    --wait 30 || notok "assistd starts under the limit"
-(sleep 0.2) | timeout 20 $SSHC -i "$T/helper" -p "$PORT" -s "$U" rfb \
-    >"$T/f2.ssh" 2>&1
-rc=$?
-if [ "$rc" -ne 0 ] && grep -qF "the user's session transcript cannot be written; session ended" "$T/f2.ssh" &&
-    ! grep -q RFB "$T/f2.ssh"; then
-	ok "auth.allow does not fit: the helper is disconnected, told why"
-else
-	notok "auth.allow does not fit (ssh $rc): $(cat "$T/f2.ssh")"
-fi
-wait_exit "$DPID" 10
-check "assistd exits 1" test "$EXITCODE" -eq 1
-full_check f2 2 conn.open
+full_session f2 2 "auth.allow does not fit: the helper is disconnected, told why" \
+    "the user's session transcript cannot be written; session ended"
 
 # 3. A session runs; the next connection's conn.open does not fit: the
 #    live session ends at once and its helper is told why.
