@@ -31,7 +31,9 @@ struct transcript_config {
 				 * too) when missing; must be the caller's
 				 * and not group/world-writable */
 	const char *drop_dir;	/* administrator's drop directory, or NULL;
-				 * must exist (never created) */
+				 * must exist (never created); refused when
+				 * others may write to it without the
+				 * sticky bit (mode 1733 is the model) */
 	const char *state_file;	/* where the last chain is kept between
 				 * sessions ("SESSION CHAIN\n"), or NULL */
 	const char *syslog_path;/* datagram socket ("/dev/log"), or NULL */
@@ -47,7 +49,9 @@ struct transcript;	/* opaque */
  * (O_CREAT|O_EXCL, mode 0600, no symlinks followed) in dir and drop_dir,
  * and the previous session's last chain read from state_file. Writes no
  * line yet. Returns the transcript (caller owns it: transcript_close),
- * or NULL with a one-line reason naming the path in err.
+ * or NULL with a one-line reason naming the path in err. Sets SIGXFSZ to
+ * ignored (process-wide), so that a file size limit fails a write
+ * instead of killing the process.
  */
 struct transcript *transcript_open(const struct transcript_config *c,
 				   char *err, size_t errsz);
@@ -83,8 +87,8 @@ int transcript_failed(const struct transcript *t);
 /*
  * fsyncs and closes the files, records the last chain in state_file
  * (written to a temporary file and renamed), and frees t. NULL is
- * accepted. Returns 0, or -1 when the final sync failed (the caller
- * reports it; t is freed either way).
+ * accepted. Returns 0, or -1 when the final sync or the state file
+ * failed (said on stderr, naming the file; t is freed either way).
  */
 int transcript_close(struct transcript *t);
 
