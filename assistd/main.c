@@ -103,7 +103,9 @@ usage(FILE *f)
 "  -h, --help               this help\n"
 "Helper keys: AuthorizedKeysFile (and, with the access policy,\n"
 "TrustedUserCAKeys) in the configuration, e.g. -o AuthorizedKeysFile=FILE.\n"
-"DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n",
+"DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n"
+"Every session is recorded in $XDG_STATE_HOME/assist/transcripts/ (and\n"
+"syslog); assistd does not start when it cannot record (see assistd(1)).\n",
 	    ASSIST_DEFAULT_PORT, SRVCONFIG_DEFAULT_AUTH_TRIES,
 	    SRVCONFIG_DEFAULT_STARTUPS);
 }
