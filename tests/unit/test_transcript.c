@@ -535,6 +535,60 @@ test_unwritable(void **state)
 	assert_int_equal(as_nobody(unwritable_child), 0);
 }
 
+static char sticky_drop[PATH_MAX];
+
+/* In the child, as nobody: a root-owned 1733 drop directory (which we
+ * may write to but not read) takes our copy. 0 when it did. */
+static int
+sticky_child(void)
+{
+	char base[] = "/tmp/test_transcript_nb.XXXXXX", dir[PATH_MAX];
+	struct transcript_config c;
+	struct transcript *t;
+	int r = 0;
+
+	if (mkdtemp(base) == NULL)
+		return 1;
+	snprintf(dir, sizeof(dir), "%s/t", base);
+	config(&c, dir, sticky_drop, NULL);
+	if ((t = open_t(&c)) == NULL) {
+		fprintf(stderr, "# %s\n", err);
+		r = 2;
+	} else if (commit_event(t, "x.y", NULL, NULL, 1) != 0 ||
+	    transcript_close(t) != 0) {
+		r = 3;
+	}
+	{
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+		if (system(cmd) != 0 && r == 0)
+			r = 4;
+	}
+	return r;
+}
+
+static void
+test_sticky_drop(void **state)
+{
+	char base[] = "/tmp/test_transcript_drop.XXXXXX", cmd[PATH_MAX + 16];
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(base));
+	assert_int_equal(chmod(base, 0755), 0);
+	snprintf(sticky_drop, sizeof(sticky_drop), "%s/drop", base);
+	assert_int_equal(mkdir(sticky_drop, 01733), 0);
+	assert_int_equal(chmod(sticky_drop, 01733), 0);
+	assert_int_equal(as_nobody(sticky_child), 0);
+	assert_int_equal(count_files(sticky_drop), 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	assert_int_equal(system(cmd), 0);
+}
+
 #define EFBIG_LIMIT	700	/* bytes: two lines fit, the third not */
 static char efbig_dir[PATH_MAX], efbig_drop[PATH_MAX];
 
@@ -755,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_bad_state),
 		cmocka_unit_test(test_dir_checks),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_sticky_drop),
 		cmocka_unit_test(test_write_fails),
 		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_syslog_full),
