@@ -182,6 +182,9 @@ tparse_key(struct tparse_ctx *c, struct tparse_field *f)
 		buf_consume(&c->b, 1);
 		n++;
 	}
+	if (n == 0)
+		return tparse_fail(c, "%s: no key (two spaces, or a space at "
+		    "the end?)", tparse_where(c, where, sizeof(where)));
 	if (!tparse_peek(&c->b, &ch) || ch != '=')
 		return tparse_fail(c, "%s: no '=' after the key",
 		    tparse_where(c, where, sizeof(where)));
