@@ -183,8 +183,10 @@ tparse_key(struct tparse_ctx *c, struct tparse_field *f)
 		n++;
 	}
 	if (n == 0)
-		return tparse_fail(c, "%s: no key (two spaces, or a space at "
-		    "the end?)", tparse_where(c, where, sizeof(where)));
+		return tparse_fail(c, "%s: no key %s",
+		    tparse_where(c, where, sizeof(where)),
+		    tparse_peek(&c->b, &ch) && ch == '=' ? "before '='" :
+		    "(two spaces, or a space at the end?)");
 	if (!tparse_peek(&c->b, &ch) || ch != '=')
 		return tparse_fail(c, "%s: no '=' after the key",
 		    tparse_where(c, where, sizeof(where)));
