@@ -276,9 +276,32 @@ later_has_seq(struct tverify_walk *w, size_t off, unsigned long long want)
 }
 
 /*
+ * 1 when the line in w->p, with seq=e written instead of its own seq=,
+ * has the chain it carries: the line follows the one before and only
+ * its seq= was changed.
+ */
+static int
+only_seq_changed(struct tverify_walk *w, unsigned long long e)
+{
+	const struct tparse_line *p = &w->p;
+	const struct tparse_field *f = &p->f[4];	/* seq, tparse.h */
+	size_t head = (size_t)(f->raw - p->line);
+	size_t tail = p->text_len - head - f->rawlen;
+	char text[TLINE_MAX + 32], chain[TLINE_CHAIN_HEX + 1];
+	int n;
+
+	n = snprintf(text, sizeof(text), "%.*s%llu%.*s", (int)head, p->line,
+	    e, (int)tail, f->raw + f->rawlen);
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    tline_chain(w->prev_chain, text, (size_t)n, chain) != 0)
+		return 0;
+	return memcmp(chain, p->chain, TLINE_CHAIN_HEX) == 0;
+}
+
+/*
  * seq is s where e was expected on line lineno; off is where the next
- * line starts. Tells a swap from a removal from a changed seq= by what
- * follows. Clobbers w->p.
+ * line starts. Tells a changed seq= from a swap from a removal, by the
+ * chain and by what follows. Clobbers w->p.
  */
 static void
 classify_seq(struct tverify_walk *w, unsigned long long lineno,
@@ -286,7 +309,11 @@ classify_seq(struct tverify_walk *w, unsigned long long lineno,
 {
 	struct tverify_result *r = w->r;
 
-	if (s > e && later_has_seq(w, off, e))
+	if (only_seq_changed(w, e))
+		tverify_set(r, TVERIFY_ALTERED, lineno, "seq=%llu where %llu "
+		    "was expected, and with %llu the line verifies: seq= was "
+		    "changed", s, e, e);
+	else if (s > e && later_has_seq(w, off, e))
 		tverify_set(r, TVERIFY_REORDERED, lineno, "seq=%llu where %llu "
 		    "was expected, and seq=%llu comes later: lines out of "
 		    "order", s, e, e);
