@@ -438,6 +438,7 @@ tverify_buffer(const char *data, size_t len, struct tverify_result *r)
 			verify_line(w, lineno, w->off);
 	}
 	r->sum.lines = lineno;
+	r->link.program = r->sum.program;
 	r->link.failed = tverify_problem_level(r->problem) >=
 	    TVERIFY_LEVEL_FAIL;
 	if (lineno == 0)
@@ -582,8 +583,17 @@ link_by_session(const void *a, const void *b)
 	    (*(struct tverify_link *const *)b)->session);
 }
 
-static int link_group_cmp(const struct tverify_link *x,
-			  const struct tverify_link *y);
+/* Orders by program, host and user only: the files of one chain (for
+ * finding a group's first file). */
+static int
+link_group_cmp(const struct tverify_link *x, const struct tverify_link *y)
+{
+	int c = (int)x->program - (int)y->program;
+
+	if (c == 0)
+		c = strcmp(x->host, y->host);
+	return c != 0 ? c : strcmp(x->user, y->user);
+}
 
 static int
 link_by_group(const void *a, const void *b)
@@ -612,17 +622,8 @@ link_find(struct tverify_link **s, size_t n, const char *session)
 	return lo < n && strcmp(s[lo]->session, session) == 0 ? lo : n;
 }
 
-/* Orders by host and user only (for finding a group's first file). */
-static int
-link_group_cmp(const struct tverify_link *x, const struct tverify_link *y)
-{
-	int c = strcmp(x->host, y->host);
-
-	return c != 0 ? c : strcmp(x->user, y->user);
-}
-
 /*
- * The oldest known start of l's host and user group in g (sorted by
+ * The oldest known start of l's program, host and user group in g (sorted by
  * link_by_group, so "" starts, of files whose line 1 is bad, come first
  * in a group and date nothing), or "" when none is known.
  */
@@ -668,14 +669,15 @@ link_check(struct tverify_link *l, struct tverify_link **s,
 		l->problem = TVERIFY_BROKEN_LINK;
 		return;
 	}
-	/* Absent: fine for the oldest of its host and user here (older
-	 * files were moved away), a removed file otherwise. */
+	/* Absent: fine for the oldest of its chain here (older files
+	 * were moved away), a removed file otherwise. */
 	oldest = link_oldest(g, n, l);
 	if (oldest[0] != '\0' && l->start[0] != '\0' &&
 	    strcmp(oldest, l->start) < 0) {
 		snprintf(l->why, sizeof(l->why), "the previous session %s is "
-		    "not here, but older transcripts of this host= and user= "
-		    "are: a transcript was removed", l->prev_session);
+		    "not here, but older transcripts of this program, host= "
+		    "and user= are: a transcript was removed",
+		    l->prev_session);
 		l->problem = TVERIFY_MISSING;
 	}
 }

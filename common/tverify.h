@@ -35,8 +35,9 @@ enum tverify_problem {
 	TVERIFY_BROKEN_LINK,	/* prev_chain= is not the last chain of the
 				 * prev_session= file given */
 	TVERIFY_MISSING,	/* the prev_session= file is absent while
-				 * older files of the same host and user
-				 * are present: a file was removed */
+				 * older files of the same program, host
+				 * and user are present: a file was
+				 * removed */
 	TVERIFY_UNREADABLE,	/* could not be read (or too big) */
 };
 
@@ -54,6 +55,11 @@ struct tverify_text {
 	size_t n;
 };
 
+enum tverify_program {
+	TVERIFY_PROG_ASSISTD = 0,
+	TVERIFY_PROG_CLI,	/* has a cli.start or cli.stop line */
+};
+
 /*
  * What links files: raw (as written, so never holding NUL) values of
  * line 1, cut to TVERIFY_ID_MAX (a longer value links nothing: "").
@@ -68,14 +74,11 @@ struct tverify_link {
 	char prev_chain[TLINE_CHAIN_HEX + 1];	/* "" when none */
 	char last_chain[TLINE_CHAIN_HEX + 1];	/* of the last whole line */
 	char start[TLINE_TIME_LEN + 1];		/* "" when line 1 is bad */
+	enum tverify_program program;	/* assistd and assist-cli keep
+					 * chains of their own */
 	int failed;		/* the file itself failed verification */
 	enum tverify_problem problem;		/* OK, BROKEN_LINK, MISSING */
 	char why[TVERIFY_WHY_MAX];
-};
-
-enum tverify_program {
-	TVERIFY_PROG_ASSISTD = 0,
-	TVERIFY_PROG_CLI,	/* has a cli.start or cli.stop line */
 };
 
 /* One session (file), from its events (see assist-audit(1)). */
@@ -134,8 +137,8 @@ void tverify_list_free(char **paths, size_t n);
  * Checks the links between the n files of v (any order): for each file
  * whose prev_session= names a file in v, prev_chain= must be that file's
  * last chain (BROKEN_LINK, unless that file failed itself); a file whose
- * prev_session= is absent while an older file of the same host= and
- * user= is present is MISSING its predecessor. Sets v[i]->problem/why.
+ * prev_session= is absent while an older file of the same program,
+ * host= and user= is present is MISSING its predecessor. Sets v[i]->problem/why.
  * Returns 0, or -1 when out of memory (nothing checked).
  */
 int tverify_links(struct tverify_link **v, size_t n);

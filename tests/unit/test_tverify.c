@@ -516,6 +516,11 @@ test_links(void **state)
 	links(&r.link, NULL, &r3.link);
 	assert_int_equal(r3.link.problem, TVERIFY_OK);
 	strcpy(r.link.host, "ws42");
+	/* A of assist-cli: a chain of its own, so no older file either. */
+	r.link.program = TVERIFY_PROG_CLI;
+	links(&r.link, NULL, &r3.link);
+	assert_int_equal(r3.link.problem, TVERIFY_OK);
+	r.link.program = TVERIFY_PROG_ASSISTD;
 
 	/* B's last line deleted: B itself verifies, C's link breaks. */
 	verify(g2.buf, line_off(g2.buf, g2.len, GEN_LINES), &r2);
