@@ -38,18 +38,31 @@ tparse_fail(struct tparse_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
-/* "field N (key)" or "field N" of the field being read, into out. */
-static const char *
-tparse_where(const struct tparse_ctx *c, char *out, size_t outsz)
+/* A reason about the field being read: "field N (key): ..." (or
+ * "field N: ..." before its key is known). Only built on failure: the
+ * hot path formats nothing. */
+static int tparse_ffail(struct tparse_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+tparse_ffail(struct tparse_ctx *c, const char *fmt, ...)
 {
 	const struct tparse_field *f = &c->p->f[c->p->nfields];
+	va_list ap;
+	int n;
 
 	if (f->klen > 0)
-		snprintf(out, outsz, "field %zu (%.*s)", c->p->nfields + 1,
-		    (int)f->klen, f->key);
+		n = snprintf(c->err, c->errsz, "field %zu (%.*s): ",
+		    c->p->nfields + 1, (int)f->klen, f->key);
 	else
-		snprintf(out, outsz, "field %zu", c->p->nfields + 1);
-	return out;
+		n = snprintf(c->err, c->errsz, "field %zu: ",
+		    c->p->nfields + 1);
+	if (n < 0 || (size_t)n >= c->errsz)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 /* The next byte without taking it; 0 when none is left. */
@@ -175,7 +188,6 @@ tparse_key(struct tparse_ctx *c, struct tparse_field *f)
 	const char *start = (const char *)buf_ptr(&c->b);
 	size_t n = 0, i;
 	unsigned char ch;
-	char where[64];
 
 	while (tparse_peek(&c->b, &ch) && ch != '=' && ch != ' ' &&
 	    ch != '\n') {
@@ -183,17 +195,14 @@ tparse_key(struct tparse_ctx *c, struct tparse_field *f)
 		n++;
 	}
 	if (n == 0)
-		return tparse_fail(c, "%s: no key %s",
-		    tparse_where(c, where, sizeof(where)),
+		return tparse_ffail(c, "no key %s",
 		    tparse_peek(&c->b, &ch) && ch == '=' ? "before '='" :
 		    "(two spaces, or a space at the end?)");
 	if (!tparse_peek(&c->b, &ch) || ch != '=')
-		return tparse_fail(c, "%s: no '=' after the key",
-		    tparse_where(c, where, sizeof(where)));
+		return tparse_ffail(c, "no '=' after the key");
 	if (n == 0 || n > TLINE_MAX_KEY || !tline_key_ok(start, n))
-		return tparse_fail(c, "%s: bad key \"%.*s\" (1 to %d of "
+		return tparse_ffail(c, "bad key \"%.*s\" (1 to %d of "
 		    "a-z 0-9 _ ., first a-z)",
-		    tparse_where(c, where, sizeof(where)),
 		    (int)(n > TLINE_MAX_KEY ? TLINE_MAX_KEY : n), start,
 		    TLINE_MAX_KEY);
 	buf_consume(&c->b, 1);
@@ -203,17 +212,15 @@ tparse_key(struct tparse_ctx *c, struct tparse_field *f)
 		const char *want = tparse_first[c->p->nfields];
 
 		if (strlen(want) != n || memcmp(want, start, n) != 0)
-			return tparse_fail(c, "%s: %s= expected here",
-			    tparse_where(c, where, sizeof(where)), want);
+			return tparse_ffail(c, "%s= expected here", want);
 	}
 	if (!tline_key_once(start, n))
 		return 0;
 	for (i = 0; i < c->p->nfields; i++)
 		if (c->p->f[i].klen == n && memcmp(c->p->f[i].key, start,
 		    n) == 0)
-			return tparse_fail(c, "%s: second %.*s= in the line",
-			    tparse_where(c, where, sizeof(where)), (int)n,
-			    start);
+			return tparse_ffail(c, "second %.*s= in the line",
+			    (int)n, start);
 	return 0;
 }
 
@@ -241,14 +248,12 @@ tparse_needs_hex(unsigned char v)
 static int
 tparse_put(struct tparse_ctx *c, struct tparse_field *f, unsigned char v)
 {
-	char where[64];
-
 	/* One byte more than a cut value may hold is already too long;
 	 * the NUL after the value needs the last byte of vbuf. */
 	if (f->vlen >= TPARSE_MAX_VALUE ||
 	    c->vpos + f->vlen + 1 >= sizeof(c->p->vbuf))
-		return tparse_fail(c, "%s: value longer than %d bytes",
-		    tparse_where(c, where, sizeof(where)), TPARSE_MAX_VALUE);
+		return tparse_ffail(c, "value longer than %d bytes",
+		    TPARSE_MAX_VALUE);
 	c->p->vbuf[c->vpos + f->vlen++] = (char)v;
 	return 0;
 }
@@ -260,11 +265,9 @@ tparse_escape(struct tparse_ctx *c, struct tparse_field *f)
 {
 	unsigned char e, h1 = 0, h2 = 0;
 	int hi, lo;
-	char where[64];
 
-	tparse_where(c, where, sizeof(where));
 	if (buf_get_u8(&c->b, &e) != BUF_OK || e == '\n')
-		return tparse_fail(c, "%s: unterminated quote", where);
+		return tparse_ffail(c, "unterminated quote");
 	switch (e) {
 	case '"': case '\\':
 		return tparse_put(c, f, e);
@@ -277,16 +280,15 @@ tparse_escape(struct tparse_ctx *c, struct tparse_field *f)
 	case 'x':
 		break;
 	default:
-		return tparse_fail(c, "%s: unknown escape \\%c", where, e);
+		return tparse_ffail(c, "unknown escape \\%c", e);
 	}
 	if (buf_get_u8(&c->b, &h1) != BUF_OK ||
 	    buf_get_u8(&c->b, &h2) != BUF_OK ||
 	    (hi = tparse_hexval(h1)) < 0 || (lo = tparse_hexval(h2)) < 0)
-		return tparse_fail(c, "%s: \\x needs two lowercase hex digits",
-		    where);
+		return tparse_ffail(c, "\\x needs two lowercase hex digits");
 	if (!tparse_needs_hex((unsigned char)(hi * 16 + lo)))
-		return tparse_fail(c, "%s: \\x%c%c where the byte itself (or "
-		    "\\n \\r \\t) belongs", where, h1, h2);
+		return tparse_ffail(c, "\\x%c%c where the byte itself (or "
+		    "\\n \\r \\t) belongs", h1, h2);
 	return tparse_put(c, f, (unsigned char)(hi * 16 + lo));
 }
 
@@ -310,19 +312,17 @@ tparse_quoted(struct tparse_ctx *c, struct tparse_field *f)
 	const char *v = c->p->vbuf + c->vpos;
 	size_t mark = sizeof(TPARSE_CUT_MARK) - 1;
 	unsigned char ch;
-	char where[64];
 
-	tparse_where(c, where, sizeof(where));
 	buf_consume(&c->b, 1);		/* the opening quote */
 	f->quoted = 1;
 	for (;;) {
 		if (buf_get_u8(&c->b, &ch) != BUF_OK || ch == '\n')
-			return tparse_fail(c, "%s: unterminated quote", where);
+			return tparse_ffail(c, "unterminated quote");
 		if (ch == '"')
 			break;
 		if (ch == '=')
-			return tparse_fail(c, "%s: '=' inside quotes (tline "
-			    "writes \\x3d)", where);
+			return tparse_ffail(c, "'=' inside quotes (tline "
+			    "writes \\x3d)");
 		if ((ch == '\\' ? tparse_escape(c, f) : tparse_put(c, f, ch))
 		    != 0)
 			return -1;
@@ -331,11 +331,11 @@ tparse_quoted(struct tparse_ctx *c, struct tparse_field *f)
 	    memcmp(v + f->vlen - mark, TPARSE_CUT_MARK, mark) == 0)
 		f->cut = 1;
 	else if (f->vlen > TLINE_MAX_VALUE)
-		return tparse_fail(c, "%s: value of %zu bytes, longer than %d "
-		    "and not cut", where, f->vlen, TLINE_MAX_VALUE);
+		return tparse_ffail(c, "value of %zu bytes, longer than %d "
+		    "and not cut", f->vlen, TLINE_MAX_VALUE);
 	else if (tparse_could_be_bare(v, f->vlen))
-		return tparse_fail(c, "%s: quotes around a value that needs "
-		    "none", where);
+		return tparse_ffail(c, "quotes around a value that needs "
+		    "none");
 	return 0;
 }
 
@@ -343,23 +343,20 @@ static int
 tparse_bare(struct tparse_ctx *c, struct tparse_field *f)
 {
 	unsigned char ch;
-	char where[64];
 
-	tparse_where(c, where, sizeof(where));
 	while (tparse_peek(&c->b, &ch) && ch != ' ' && ch != '\n') {
 		if (!tline_bare_char(ch))
-			return tparse_fail(c, "%s: '%c' in a value without "
-			    "quotes", where, ch);
+			return tparse_ffail(c, "'%c' in a value without "
+			    "quotes", ch);
 		buf_consume(&c->b, 1);
 		if (f->vlen >= TLINE_MAX_VALUE)
-			return tparse_fail(c, "%s: value longer than %d bytes",
-			    where, TLINE_MAX_VALUE);
+			return tparse_ffail(c, "value longer than %d bytes",
+			    TLINE_MAX_VALUE);
 		if (tparse_put(c, f, ch) != 0)
 			return -1;
 	}
 	if (f->vlen == 0)
-		return tparse_fail(c, "%s: empty value (tline writes \"\")",
-		    where);
+		return tparse_ffail(c, "empty value (tline writes \"\")");
 	return 0;
 }
 
