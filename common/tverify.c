@@ -26,7 +26,7 @@ struct tverify_walk {
 						 * must build on */
 	unsigned long long expect;		/* next seq */
 	/* Summary parts decided at the end. */
-	struct tverify_text session_raw, host, user, target;
+	struct tverify_text session1, host, user, target;
 	struct tverify_text helper_auth, helper_session, end_reason;
 	struct tverify_text stop_event, stop_reason;
 	long long first_ms, last_ms, end_duration_ms;
@@ -374,14 +374,14 @@ verify_line(struct tverify_walk *w, unsigned long long lineno, size_t off)
 		return;
 	}
 	f = tparse_get(p, "session");
-	if (lineno > 1 && (f->vlen != w->session_raw.n ||
-	    memcmp(f->value, w->session_raw.s, f->vlen) != 0)) {
+	if (lineno > 1 && (f->vlen != w->session1.n ||
+	    memcmp(f->value, w->session1.s, f->vlen) != 0)) {
 		tverify_set(w->r, TVERIFY_ALTERED, lineno, "session= is not "
 		    "line 1's");
 		return;
 	}
 	if (lineno == 1) {
-		text_field(&w->session_raw, p, "session");
+		text_field(&w->session1, p, "session");
 		check_first(w);
 	}
 	memcpy(w->prev_chain, p->chain, sizeof(w->prev_chain));
