@@ -32,7 +32,7 @@ struct tparse_field {
 
 /*
  * One parsed line. Pointers go into the line text (borrowed: it must
- * outlive the struct) and into vbuf. About 24 KiB: keep one per reader,
+ * outlive the struct) and into vbuf. About 22 KiB: keep one per reader,
  * not one per line.
  */
 struct tparse_line {

@@ -406,7 +406,7 @@ tverify_buffer(const char *data, size_t len, struct tverify_result *r)
 
 	result_init(r, path != NULL ? path : "");
 	r->bytes = len;
-	/* The walk holds a parsed line (24 KiB): heap, not stack, so a
+	/* The walk holds a parsed line (22 KiB): heap, not stack, so a
 	 * small thread stack (a fuzzer's) is safe too. */
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		tverify_set(r, TVERIFY_UNREADABLE, 0, "out of memory");

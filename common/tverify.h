@@ -97,7 +97,7 @@ struct tverify_summary {
 };
 
 /* The outcome for one file: its first problem and its summary (built
- * from every line that parses, also after the problem). About 12 KiB. */
+ * from every line that parses, also after the problem). About 8 KiB. */
 struct tverify_result {
 	const char *path;		/* borrowed; "" for a buffer */
 	enum tverify_problem problem;

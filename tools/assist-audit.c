@@ -48,7 +48,7 @@ struct audit {
 	int quiet, verbose;
 	struct audit_rec *rec;
 	size_t n, cap;
-	struct tverify_result *r;	/* one, reused: 12 KiB */
+	struct tverify_result *r;	/* one, reused: 8 KiB */
 	unsigned long long bytes;
 	int too_many;
 	struct tline l;			/* for escaping output: 8 KiB */
@@ -327,7 +327,7 @@ audit_args(struct audit *a, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	static struct audit a;	/* 8 KiB of line buffer: not the stack */
+	struct audit a;
 	long long t0;
 	size_t i;
 	int first, rc;
