@@ -155,7 +155,7 @@ audit_path(struct audit *a, const char *path)
 
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return audit_file(a, path, TVERIFY_FOLLOW);
-	n = tverify_list_dir(path, AUDIT_MAX_FILES - a->n + 1, &paths, err,
+	n = tverify_list_dir(path, AUDIT_MAX_FILES - a->n, &paths, err,
 	    sizeof(err));
 	if (n < 0) {
 		if (audit_add(a, path, &rec) != 0)
