@@ -1,5 +1,5 @@
 # assist: build, test and install.
-#   make                 build assistd and assist-cli into $(BUILD)/
+#   make                 build assistd, assist-cli and assist-audit into $(BUILD)/
 #   make check           build and run every test (unit, fuzz corpus replay, end to end)
 #   make check-unit      unit tests and fuzz corpus replay only
 #   make SAN=1 BUILD=build-san check-unit   the same under ASan+UBSan
@@ -70,7 +70,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 
-PROGS := $(BUILD)/assistd $(BUILD)/assist-cli
+PROGS := $(BUILD)/assistd $(BUILD)/assist-cli $(BUILD)/assist-audit
 
 all: $(PROGS)
 
@@ -108,6 +108,10 @@ sysconf-assistd: $(LIBD) $(LIBCOMMON)
 
 $(BUILD)/assist-cli: $(OBJ)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
+
+# The administrator's transcript checker: common/ only.
+$(BUILD)/assist-audit: $(OBJ)/tools/assist-audit.o $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,libcrypto)
 
 TEST_LIBS = $(LIBD) $(LIBCLI) $(LIBCOMMON)
 

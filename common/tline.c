@@ -17,6 +17,12 @@
 
 static const char tline_hex[] = "0123456789abcdef";
 
+/* Keys a line holds at most once; the first five start every line. */
+static const char *const tline_once[] = {
+	"session", "host", "user", "event", "seq", "prev_session",
+	"prev_chain", "dropped", "chain",
+};
+
 int
 tline_key_ok(const char *key, size_t len)
 {
@@ -35,6 +41,18 @@ tline_key_ok(const char *key, size_t len)
 }
 
 int
+tline_key_once(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tline_once) / sizeof(tline_once[0]); i++)
+		if (strlen(tline_once[i]) == len &&
+		    memcmp(tline_once[i], key, len) == 0)
+			return 1;
+	return 0;
+}
+
+int
 tline_bare_char(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -49,7 +67,10 @@ tline_format_time(long long unix_ms, char *out, size_t outsz)
 	time_t secs = (time_t)(unix_ms / 1000);
 	struct tm tm;
 
-	if (unix_ms < 0 || gmtime_r(&secs, &tm) == NULL) {
+	/* TIME is always 24 characters: a clock outside years 0..9999
+	 * (gmtime_r would give 5 digits) is written as the epoch. */
+	if (unix_ms < 0 || gmtime_r(&secs, &tm) == NULL ||
+	    tm.tm_year + 1900 > 9999) {
 		snprintf(out, outsz, "1970-01-01T00:00:00.000Z");
 		return;
 	}
@@ -126,6 +147,34 @@ escaped_len(const unsigned char *v, size_t n, int cut)
 	return len;
 }
 
+/*
+ * 1 when the line already holds " key=". Values never hold '=' (it is
+ * escaped), so any " key=" in the text is a field.
+ */
+static int
+has_field(const struct tline *l, const char *key, size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i + klen + 2 <= l->len; i++)
+		if (l->buf[i] == ' ' && l->buf[i + 1 + klen] == '=' &&
+		    memcmp(l->buf + i + 1, key, klen) == 0)
+			return 1;
+	return 0;
+}
+
+/* "chain" and "dropped" are tline_finish's; the others at most once. */
+static int
+key_allowed(const struct tline *l, const char *key, size_t klen)
+{
+	if (!tline_key_ok(key, klen))
+		return 0;
+	if ((klen == 5 && memcmp(key, "chain", 5) == 0) ||
+	    (klen == 7 && memcmp(key, "dropped", 7) == 0))
+		return 0;
+	return !tline_key_once(key, klen) || !has_field(l, key, klen);
+}
+
 void
 tline_add_n(struct tline *l, const char *key, const void *value, size_t n)
 {
@@ -134,7 +183,7 @@ tline_add_n(struct tline *l, const char *key, const void *value, size_t n)
 	int cut = 0;
 	char *o;
 
-	if (!tline_key_ok(key, klen)) {
+	if (!key_allowed(l, key, klen)) {
 		l->bad = 1;
 		return;
 	}
@@ -143,7 +192,9 @@ tline_add_n(struct tline *l, const char *key, const void *value, size_t n)
 		cut = 1;
 	}
 	need = 1 + klen + 1 + escaped_len(v, n, cut);
-	if (l->len + need + TLINE_TAIL > sizeof(l->buf)) {
+	/* Two fields stay free for dropped= and chain=. */
+	if (l->len + need + TLINE_TAIL > sizeof(l->buf) ||
+	    l->nfields + 2 >= TLINE_MAX_FIELDS) {
 		l->dropped++;
 		return;
 	}
@@ -168,6 +219,7 @@ tline_add_n(struct tline *l, const char *key, const void *value, size_t n)
 		*o++ = '"';
 	}
 	l->len = (size_t)(o - l->buf);
+	l->nfields++;
 }
 
 void
@@ -203,6 +255,7 @@ tline_begin(struct tline *l, long long unix_ms, const char *session,
 {
 	l->len = 0;
 	l->dropped = 0;
+	l->nfields = 0;
 	l->bad = 0;
 	tline_format_time(unix_ms, l->buf, sizeof(l->buf));
 	l->len = strlen(l->buf);
@@ -211,6 +264,9 @@ tline_begin(struct tline *l, long long unix_ms, const char *session,
 	tline_add(l, "user", user);
 	tline_add(l, "event", event);
 	tline_add_u64(l, "seq", seq);
+	/* A line without its first five fields is no transcript line. */
+	if (l->dropped > 0)
+		l->bad = 1;
 }
 
 int

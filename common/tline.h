@@ -20,6 +20,10 @@
  *   there; a cut value is always quoted and ends in "..." (the three
  *   dots inside the quotes).
  * - seq: 1 for the first line of a file, +1 per line.
+ * - at most TLINE_MAX_FIELDS fields; the keys session, host, user,
+ *   event, seq, prev_session, prev_chain, dropped and chain appear at
+ *   most once (the builder refuses to write them twice, the parser to
+ *   read them twice).
  * - chain: 64 lowercase hex digits, SHA-256 over the previous line's
  *   chain (64 hex characters; 64 '0' for a file's first line), one
  *   space, and this line's text before " chain=". The first line of a
@@ -36,6 +40,8 @@
 #define TLINE_MAX		8192	/* longest line, '\n' included */
 #define TLINE_MAX_KEY		32	/* longest key */
 #define TLINE_MAX_VALUE		1024	/* longest value before escaping */
+#define TLINE_MAX_FIELDS	256	/* fields in a line, the five first,
+					 * dropped= and chain= included */
 #define TLINE_CHAIN_HEX		64	/* hex digits of a chain value */
 #define TLINE_TIME_LEN		24	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
 #define TLINE_ZERO_CHAIN \
@@ -46,13 +52,16 @@ struct tline {
 	char buf[TLINE_MAX];
 	size_t len;		/* bytes in buf, no NUL counted */
 	unsigned dropped;	/* fields left out because the line was full */
-	int bad;		/* a key was invalid: a programming error */
+	unsigned nfields;	/* fields in buf */
+	int bad;		/* a key was invalid or reserved, or a first
+				 * field did not fit: a programming error */
 };
 
 /*
  * Starts a line: TIME (from unix_ms, milliseconds since the epoch, UTC)
  * then session, host, user, event and seq fields. The strings are
- * borrowed and escaped like any value.
+ * borrowed and escaped like any value; when they do not all fit the line
+ * is bad (tline_finish fails) rather than written without them.
  */
 void tline_begin(struct tline *l, long long unix_ms, const char *session,
 		 const char *host, const char *user, const char *event,
@@ -60,8 +69,10 @@ void tline_begin(struct tline *l, long long unix_ms, const char *session,
 
 /*
  * Adds " key=value" with value escaped as above. A field that would not
- * fit (leaving room for the chain) is left out and counted in dropped;
- * tline_finish then adds "dropped=N" so the loss is visible.
+ * fit (leaving room for the chain), or one past TLINE_MAX_FIELDS, is left
+ * out and counted in dropped; tline_finish then adds "dropped=N" so the
+ * loss is visible. An invalid key, "chain" or "dropped", or a second
+ * session/host/user/event/seq/prev_session/prev_chain makes the line bad.
  * tline_add_n takes n bytes of value (which may hold any byte, NUL too).
  */
 void tline_add(struct tline *l, const char *key, const char *value);
@@ -88,6 +99,8 @@ void tline_format_time(long long unix_ms, char *out, size_t outsz);
 
 /* 1 when key is a valid key (see above), else 0. */
 int tline_key_ok(const char *key, size_t len);
+/* 1 when key is one of those a line holds at most once (see above). */
+int tline_key_once(const char *key, size_t len);
 /* 1 when byte c may appear in a bare value, else 0. */
 int tline_bare_char(unsigned char c);
 
