@@ -93,8 +93,8 @@ ct_commit(struct ctranscript *ct, struct tline *l)
 {
 	if (transcript_commit(ct->t, l, TRANSCRIPT_SYNC) == 0)
 		return 0;
-	snprintf(ct->err, sizeof(ct->err), "transcript %s cannot be "
-	    "written: %s", transcript_path(ct->t), transcript_error(ct->t));
+	/* "transcript PATH: cannot write: No space left on device" */
+	snprintf(ct->err, sizeof(ct->err), "%s", transcript_error(ct->t));
 	return -1;
 }
 
@@ -230,8 +230,8 @@ ctranscript_close(struct ctranscript *ct)
 	if (ct->t == NULL)
 		return 0;
 	/* The path is the writer's: say it before it is freed. */
-	snprintf(msg, sizeof(msg), "transcript %s cannot be written: the "
-	    "final sync failed", transcript_path(ct->t));
+	snprintf(msg, sizeof(msg), "transcript %s: the final sync failed",
+	    transcript_path(ct->t));
 	r = transcript_close(ct->t);
 	ct->t = NULL;
 	if (r != 0 && ct->err[0] == '\0')

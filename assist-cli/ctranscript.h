@@ -66,7 +66,7 @@ int ctranscript_open(struct ctranscript *ct, const struct cli_env *env,
 /* The transcript file's path (owned by ct). */
 const char *ctranscript_path(const struct ctranscript *ct);
 
-/* Why the transcript failed: "transcript FILE cannot be written: ...". */
+/* Why the transcript failed ("transcript FILE: cannot write: ..."). */
 const char *ctranscript_error(const struct ctranscript *ct);
 
 /* cli.start: version, pid, target, proxy, syslog. */

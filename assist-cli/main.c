@@ -198,11 +198,9 @@ main(int argc, char **argv)
 	char err[MAIN_ERR] = "";
 	int rc;
 
-	/* A ProxyCommand that exits must not kill us with SIGPIPE; a file
-	 * size limit must fail a transcript write (EFBIG, cut back to the
-	 * last whole line), not kill us half-way through a line. */
+	/* A ProxyCommand that exits must not kill us with SIGPIPE. (The
+	 * transcript writer ignores SIGXFSZ itself.) */
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
 	log_init("assist-cli", LOG_LVL_INFO);
 	if (args_parse(argc, argv, &a, err, sizeof(err)) != 0) {
 		main_fail(CLI_EXIT_USAGE, err);
