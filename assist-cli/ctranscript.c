@@ -30,20 +30,20 @@ ctranscript_paths(const char *xdg_state, const char *home, char *dir,
 	    0 : -1;
 }
 
-/* The syslog socket when there is one: a missing /dev/log is normal in
- * containers and must not print a warning on every run. */
+/* path when it is a socket: a missing /dev/log is normal in containers
+ * and must not print a warning on every run. */
 static const char *
-ct_syslog_path(void)
+ct_syslog_path(const char *path)
 {
 	struct stat st;
 
-	return stat(CTRANSCRIPT_SYSLOG, &st) == 0 && S_ISSOCK(st.st_mode) ?
-	    CTRANSCRIPT_SYSLOG : NULL;
+	return path != NULL && stat(path, &st) == 0 && S_ISSOCK(st.st_mode) ?
+	    path : NULL;
 }
 
 int
 ctranscript_open(struct ctranscript *ct, const struct cli_env *env,
-		 char *err, size_t errsz)
+		 const char *syslog_path, char *err, size_t errsz)
 {
 	struct transcript_config c;
 	char why[CTRANSCRIPT_MAX_ERR];
@@ -58,7 +58,7 @@ ctranscript_open(struct ctranscript *ct, const struct cli_env *env,
 	if (gethostname(ct->host, sizeof(ct->host) - 1) != 0 ||
 	    ct->host[0] == '\0')
 		snprintf(ct->host, sizeof(ct->host), "localhost");
-	ct->syslog = ct_syslog_path();
+	ct->syslog = ct_syslog_path(syslog_path);
 	memset(&c, 0, sizeof(c));
 	c.dir = ct->dir;
 	c.state_file = ct->state;

@@ -41,7 +41,7 @@ struct ctranscript {
 	char dir[CTRANSCRIPT_MAX_PATH];
 	char state[CTRANSCRIPT_MAX_PATH];
 	char host[CTRANSCRIPT_MAX_HOST];
-	const char *syslog;		/* CTRANSCRIPT_SYSLOG or NULL */
+	const char *syslog;		/* the syslog socket, or NULL */
 	long long session_ms;		/* clock_now_ms() at session.start */
 	char err[CTRANSCRIPT_MAX_ERR];
 };
@@ -57,11 +57,13 @@ int ctranscript_paths(const char *xdg_state, const char *home, char *dir,
 
 /*
  * Opens a new transcript for env's user (creating the directory 0700
- * when missing). 0, or -1 with a one-line reason naming the path in err;
- * ct needs no ctranscript_close then.
+ * when missing), mirrored to the syslog socket at syslog_path
+ * (CTRANSCRIPT_SYSLOG; borrowed) when that exists as a socket, else to
+ * none. 0, or -1 with a one-line reason naming the path in err; ct needs
+ * no ctranscript_close then.
  */
 int ctranscript_open(struct ctranscript *ct, const struct cli_env *env,
-		     char *err, size_t errsz);
+		     const char *syslog_path, char *err, size_t errsz);
 
 /* The transcript file's path (owned by ct). */
 const char *ctranscript_path(const struct ctranscript *ct);

@@ -169,7 +169,8 @@ main_transcribed(const struct cli_settings *s, const struct cli_env *env,
 	char why[MAIN_ERR - 32];
 	int rc;
 
-	if (ctranscript_open(&ct, env, why, sizeof(why)) != 0) {
+	if (ctranscript_open(&ct, env, CTRANSCRIPT_SYSLOG, why,
+	    sizeof(why)) != 0) {
 		snprintf(err, errsz, "%s; not connecting", why);
 		return CLI_EXIT_TRANSCRIPT;
 	}

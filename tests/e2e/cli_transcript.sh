@@ -17,6 +17,7 @@ STATE="$HHOME/.local/state/assist/last-chain-cli"
 ZERO=0000000000000000000000000000000000000000000000000000000000000000
 
 keygen ca
+keygen hostca
 keygen helper
 keygen stranger
 ssh-keygen -q -s "$T/ca" -I "helper-alice" -n "$TEST_USER" -z 7 \
@@ -229,4 +230,66 @@ if start_d d4 -o TrustedUserCAKeys="$T/cas" --wait 120; then
 	stop "$DPID"
 else
 	notok "assistd d4 did not start"
+fi
+
+# --- 5. how the host was verified, or why not
+# hv ARGS...: assist-cli with the helper's certificate and known_hosts
+# $T/khv; the newest transcript in $FV.
+hv() {
+	cli -F "$T/cfg" -o UserKnownHostsFile="$T/khv" \
+	    -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes \
+	    -i "$T/helper" "$@" "$TEST_USER@127.0.0.1:$PORT"
+	FV=$(newest)
+}
+if start_d d5 -o TrustedUserCAKeys="$T/cas" --wait 120; then
+	echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$T/stranger.pub")" >"$T/khv"
+	hv -o StrictHostKeyChecking=yes
+	expect_rc "changed host key: refused" 68
+	has "... host.refused with the key and the reason" "$FV" \
+	    " event=host.refused seq=2 hostkey_fp=$(re "$HOSTFP") reason=\"host key for \[127\.0\.0\.1\]:$PORT has CHANGED \(offending key in $(re "$T/khv"):1\); refusing to connect\" "
+	has "... cli.stop status=68" "$FV" " event=cli.stop seq=3 status=68 "
+	: >"$T/khv"
+	hv -o StrictHostKeyChecking=accept-new
+	expect_rc "unknown host key, accept-new: reached rfb" 0
+	has "... host.verified how=accept-new" "$FV" \
+	    " event=host.verified seq=2 conn_host=127\.0\.0\.1 port=$PORT hostkey_fp=$(re "$HOSTFP") how=accept-new strict=accept-new chain="
+	wait_exit "$DPID" 10
+else
+	notok "assistd d5 did not start"
+fi
+
+cp "$UHOME/.config/assist/ssh_host_ed25519_key.pub" "$T/hostkey.pub"
+ssh-keygen -q -s "$T/hostca" -h -I "ws-42" -n 127.0.0.1 -z 9 -V -5m:+1h \
+    "$T/hostkey.pub"
+share "$T/hostkey-cert.pub"
+if start_d d6 -o TrustedUserCAKeys="$T/cas" \
+    -o HostCertificate="$T/hostkey-cert.pub" --wait 120; then
+	echo "@cert-authority [127.0.0.1]:$PORT $(cut -d' ' -f1,2 \
+	    "$T/hostca.pub") Acme hosts" >"$T/khv"
+	hv -o StrictHostKeyChecking=yes
+	expect_rc "host certificate: reached rfb" 0
+	has "... host.verified how=certificate, the CA, key ID and serial" \
+	    "$FV" " event=host.verified seq=2 conn_host=127\.0\.0\.1 port=$PORT hostkey_fp=$(re "$HOSTFP") how=certificate host_ca_fp=$(re "$(fp_of "$T/hostca.pub")") host_key_id=ws-42 host_serial=9 chain="
+	wait_exit "$DPID" 10
+else
+	notok "assistd d6 did not start"
+fi
+
+# --- 6. through the agent: via=agent (libssh does not say which key)
+if start_d d7 -o TrustedUserCAKeys="$T/cas" --wait 120; then
+	bg agent ssh-agent -D -a "$T/agent.sock"
+	AGENTPID=$LASTPID
+	wait_for "$T/agent.out" 'SSH_AUTH_SOCK' 10
+	SSH_AUTH_SOCK="$T/agent.sock" ssh-add -q "$T/helper" 2>/dev/null
+	echo "[127.0.0.1]:$PORT $HOSTPUB" >"$T/khv"
+	cli -F "$T/cfg" -o UserKnownHostsFile="$T/khv" \
+	    -o StrictHostKeyChecking=yes -o IdentityAgent="$T/agent.sock" \
+	    "$TEST_USER@127.0.0.1:$PORT"
+	expect_rc "agent: reached rfb" 0
+	has "... auth.allow via=agent" "$(newest)" \
+	    " event=auth.allow seq=3 ssh_user=$TEST_USER via=agent agent=$(re "$T/agent.sock") chain="
+	wait_exit "$DPID" 10
+	stop "$AGENTPID"
+else
+	notok "assistd d7 did not start"
 fi
