@@ -1,6 +1,7 @@
 /* auth: agent and key/certificate authentication; see auth.h. */
 #include "assist-cli/auth.h"
 
+#include "assist-cli/agentwatch.h"
 #include "assist-cli/exitcode.h"
 #include "assist-cli/prompt.h"
 #include "common/buf.h"
@@ -176,37 +177,56 @@ auth_result(struct auth_ctx *c, int r, const char *what)
 	}
 }
 
-/* Notes the identity the server accepted, for the transcript: the
- * key's fingerprint, the type offered, the certificate's ID and serial. */
+/* The key or certificate blob the server accepted, into o: the type
+ * offered, the (certified) key's fingerprint, a certificate's key ID and
+ * serial. */
+static void
+auth_record_blob(struct auth_outcome *o, const uint8_t *blob, size_t len)
+{
+	const uint8_t *t;
+	struct cert pc;
+	char why[256];
+	struct buf b;
+	size_t tl;
+
+	buf_view(&b, blob, len);
+	if (buf_get_string_view(&b, sizeof(o->key_type) - 1, &t, &tl) !=
+	    BUF_OK)
+		return;
+	memcpy(o->key_type, t, tl);
+	o->key_type[tl] = '\0';
+	if (!cert_is_cert_name(o->key_type, tl)) {
+		if (knownhosts_fingerprint(blob, len, o->key_fp) != 0)
+			o->key_fp[0] = '\0';
+		return;
+	}
+	if (cert_parse(blob, len, &pc, why, sizeof(why)) != 0)
+		return;
+	o->cert = true;
+	if (knownhosts_fingerprint(pc.key_blob, pc.key_blob_len,
+	    o->key_fp) != 0)
+		o->key_fp[0] = '\0';
+	snprintf(o->key_id, sizeof(o->key_id), "%s", pc.key_id);
+	o->serial = (unsigned long long)pc.serial;
+	cert_free(&pc);
+}
+
+/* Notes the identity file (and certificate file) the server accepted. */
 static void
 auth_record(struct auth_ctx *c, const struct auth_id *id, ssh_key cert,
 	    const char *cert_path)
 {
-	struct auth_outcome *o = c->o;
-	const char *type = ssh_key_type_to_char(ssh_key_type(cert ? cert :
-	    id->pub));
-	struct cert pc;
-	char why[256];
 	uint8_t *blob;
 	size_t len;
 
-	o->via = "file";
-	snprintf(o->file, sizeof(o->file), "%s", id->path);
-	snprintf(o->key_type, sizeof(o->key_type), "%s", type ? type : "");
-	blob = libsshkey_blob(id->pub, AUTH_MAX_BLOB, &len);
-	if (blob == NULL || knownhosts_fingerprint(blob, len, o->key_fp) != 0)
-		o->key_fp[0] = '\0';
-	free(blob);
-	if (cert == NULL)
-		return;
-	o->cert = true;
-	snprintf(o->cert_file, sizeof(o->cert_file), "%s", cert_path);
-	blob = libsshkey_blob(cert, AUTH_MAX_BLOB, &len);
-	if (blob != NULL && cert_parse(blob, len, &pc, why, sizeof(why)) == 0) {
-		snprintf(o->key_id, sizeof(o->key_id), "%s", pc.key_id);
-		o->serial = (unsigned long long)pc.serial;
-		cert_free(&pc);
-	}
+	c->o->via = "file";
+	snprintf(c->o->file, sizeof(c->o->file), "%s", id->path);
+	if (cert != NULL)
+		snprintf(c->o->cert_file, sizeof(c->o->cert_file), "%s",
+		    cert_path);
+	blob = libsshkey_blob(cert ? cert : id->pub, AUTH_MAX_BLOB, &len);
+	if (blob != NULL)
+		auth_record_blob(c->o, blob, len);
 	free(blob);
 }
 
@@ -351,20 +371,38 @@ auth_identity(struct auth_ctx *c, struct auth_id *id)
 static enum auth_step
 auth_agent(struct auth_ctx *c)
 {
+	struct agentwatch w;
+	uint8_t *key = NULL;
+	char why[256];
+	size_t len = 0;
+	bool watched;
 	int r;
 
 	auth_note(c, "agent");
 	log_debug("trying the keys of the agent at %s", c->s->agent_sock);
+	/* Unwatched, libssh reaches the agent itself: the transcript then
+	 * lacks only the key. */
+	watched = agentwatch_start(&w, c->ss, c->s->agent_sock, why,
+	    sizeof(why)) == 0;
+	if (!watched)
+		log_debug("agent key not recorded: %s", why);
 	r = ssh_userauth_agent(c->ss, NULL);
+	if (watched)
+		key = agentwatch_finish(&w, &len);
 	if (r == SSH_AUTH_ERROR &&
 	    (ssh_get_status(c->ss) & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0) {
 		/* An unreachable agent is not the server saying no. */
 		log_info("agent at %s not usable: %s", c->s->agent_sock,
 		    ssh_get_error(c->ss));
+		free(key);
 		return AUTH_STEP_NEXT;
 	}
-	if (r == SSH_AUTH_SUCCESS)
+	if (r == SSH_AUTH_SUCCESS) {
 		c->o->via = "agent";
+		if (key != NULL)
+			auth_record_blob(c->o, key, len);
+	}
+	free(key);
 	return auth_result(c, r, "agent keys");
 }
 

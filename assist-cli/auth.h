@@ -29,10 +29,9 @@
 
 /*
  * The identity that was accepted, for the helper's transcript. Strings
- * raw (the transcript escapes them), "" when unknown. Through the agent
- * the key is not known: libssh 0.10.6's ssh_userauth_agent() does not
- * say which agent key it signed with (and has no call to sign with one
- * agent key of our choice), so only via is set then.
+ * raw (the transcript escapes them), "" when unknown. Through the agent,
+ * the key comes from agentwatch.h (libssh does not say which agent key
+ * signed); when that could not watch, only via is set.
  */
 struct auth_outcome {
 	const char *via;		/* "agent", "file"; NULL when refused */

@@ -159,17 +159,18 @@ ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 	transcript_line(ct->t, &l, "auth.allow");
 	tline_add(&l, "ssh_user", s->user);
 	tline_add(&l, "via", o->via != NULL ? o->via : "?");
-	if (o->key_fp[0] != '\0') {
+	if (o->key_type[0] != '\0')
 		tline_add(&l, "key_type", o->key_type);
+	if (o->key_fp[0] != '\0')
 		tline_add(&l, "key_fp", o->key_fp);
-	}
 	if (o->file[0] != '\0')
 		tline_add(&l, "identity", o->file);
 	if (o->cert) {
 		tline_add(&l, "cert", "yes");
 		tline_add(&l, "key_id", o->key_id);
 		tline_add_u64(&l, "serial", o->serial);
-		tline_add(&l, "certificate", o->cert_file);
+		if (o->cert_file[0] != '\0')
+			tline_add(&l, "certificate", o->cert_file);
 	}
 	if (o->via != NULL && strcmp(o->via, "agent") == 0 &&
 	    s->agent_sock != NULL)

@@ -6,7 +6,9 @@
 # cli.stop status=70, its file chained to the previous run's; a
 # transcript that cannot be created: exit 72 and no connection at all; a
 # transcript that cannot be written half-way (file size limit): exit 72,
-# the connection ended, only whole lines kept.
+# the connection ended, only whole lines kept; host.refused for a changed
+# key, how=accept-new and how=certificate (host CA, key ID, serial);
+# via=agent with the certificate the real ssh-agent signed with.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
 
@@ -286,8 +288,14 @@ if start_d d7 -o TrustedUserCAKeys="$T/cas" --wait 120; then
 	    -o StrictHostKeyChecking=yes -o IdentityAgent="$T/agent.sock" \
 	    "$TEST_USER@127.0.0.1:$PORT"
 	expect_rc "agent: reached rfb" 0
-	has "... auth.allow via=agent" "$(newest)" \
-	    " event=auth.allow seq=3 ssh_user=$TEST_USER via=agent agent=$(re "$T/agent.sock") chain="
+	# The agent holds the key and its certificate; assistd takes only
+	# the certificate, and the transcript names it.
+	has "... auth.allow via=agent, with the certificate the agent signed with" \
+	    "$(newest)" " event=auth.allow seq=3 ssh_user=$TEST_USER via=agent key_type=ssh-ed25519-cert-v01@openssh.com key_fp=$(re "$(fp_of "$T/helper.pub")") cert=yes key_id=helper-alice serial=7 agent=$(re "$T/agent.sock") chain="
+	# The relay is a fork of assist-cli (same command line): gone too.
+	# ("[U]" so that the pattern does not match the check's own sh.)
+	check "... no relay process left" sh -c \
+	    "! pgrep -f -- '[U]serKnownHostsFile=$T/khv' >/dev/null"
 	wait_exit "$DPID" 10
 	stop "$AGENTPID"
 else
