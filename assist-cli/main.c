@@ -47,7 +47,10 @@ main_usage(FILE *f)
 	    "  -v              more messages (-vv to -vvvv: libssh's too)\n"
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
-	    "See assist-cli(1) for the exit statuses.\n",
+	    "Each connection is recorded in $XDG_STATE_HOME/assist/transcripts/ "
+	    "(default\n~/.local/state/...); no connection is made when that "
+	    "cannot be written.\n"
+	    "See assist-cli(1) for the transcript and the exit statuses.\n",
 	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG);
 }
 
