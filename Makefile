@@ -5,6 +5,7 @@
 #   make SAN=1 BUILD=build-san check-unit   the same under ASan+UBSan
 #   make fuzz            libFuzzer binaries (clang) into build-fuzz/
 #   make install PREFIX=/usr/local DESTDIR= [SYSCONFDIR=/etc/assist]
+#                [SYSLOG_PATH=/dev/log]
 .SUFFIXES:
 
 BUILD    ?= build
@@ -13,6 +14,9 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 # The administrator's assistd.conf lives here; a build-time choice only.
 SYSCONFDIR ?= /etc/assist
+# The syslog socket assistd mirrors its transcripts to ("" for none); a
+# build-time choice only, too.
+SYSLOG_PATH ?= /dev/log
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -24,7 +28,8 @@ WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 CFLAGS   ?= -O2 -g
 DEFS     := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
             -DASSIST_VERSION='"$(VERSION)"'
-SYSCONF_DEF = -DASSIST_SYSCONFDIR='"$(SYSCONFDIR)"'
+SYSCONF_DEF = -DASSIST_SYSCONFDIR='"$(SYSCONFDIR)"' \
+              -DASSIST_SYSLOG_PATH='"$(SYSLOG_PATH)"'
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
@@ -86,12 +91,14 @@ $(LIBCLI): $(CLI_LIBOBJ)
 $(BUILD)/assistd: $(OBJ)/assistd/main.o $(LIBD) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_D))
 
-# Only main.c uses SYSCONFDIR (see common/srvconfig.h).
+# Only main.c uses SYSCONFDIR and SYSLOG_PATH (see common/srvconfig.h).
 $(OBJ)/assistd/main.o: ALL_CFLAGS += $(SYSCONF_DEF)
 
-# A copy of assistd whose administrator file is under SYSCONFDIR, for the
-# e2e tests (there is deliberately no run-time option for it):
-#   make BUILD=build SYSCONFDIR=/tmp/x SYSCONF_OUT=/tmp/x/assistd sysconf-assistd
+# A copy of assistd whose administrator file is under SYSCONFDIR (and
+# whose syslog socket is SYSLOG_PATH), for the e2e tests (there is
+# deliberately no run-time option for either):
+#   make BUILD=build SYSCONFDIR=/tmp/x [SYSLOG_PATH=/tmp/x/log] \
+#        SYSCONF_OUT=/tmp/x/assistd sysconf-assistd
 sysconf-assistd: $(LIBD) $(LIBCOMMON)
 	@test -n "$(SYSCONF_OUT)" || { echo "set SYSCONF_OUT" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(SYSCONF_DEF) -c -o $(SYSCONF_OUT).o assistd/main.c

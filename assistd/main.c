@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <libssh/libssh.h>
 
+#include "assistd/audit.h"
 #include "assistd/hostcertfile.h"
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
@@ -24,9 +25,21 @@
 #include "common/log.h"
 #include "common/policy.h"
 #include "common/srvconfig.h"
+#include "common/transcript.h"
+
+/*
+ * The syslog socket the transcript is mirrored to. Like SYSCONFDIR a
+ * build-time choice only (`make SYSLOG_PATH=...`; "" for none): the e2e
+ * tests build a copy of assistd with a socket of their own.
+ */
+#ifndef ASSIST_SYSLOG_PATH
+#define ASSIST_SYSLOG_PATH "/dev/log"
+#endif
 
 #define MAX_OPTIONS	64	/* -o and the long options that map to it */
 #define MAX_OPTION_LEN	SRVCONFIG_MAX_LINE
+#define LISTEN_NAME_MAX	160	/* one formatted listening address */
+#define POLICY_LIST_MAX	(TLINE_MAX_VALUE + 1)	/* policy= of assistd.start */
 
 enum {
 	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
@@ -207,11 +220,28 @@ config_dir(const struct passwd *pw, char *out, size_t outsz)
 	return n > 0 && (size_t)n < outsz ? 0 : -1;
 }
 
-/* Opens every listening socket and prints where we listen. */
+/* $XDG_STATE_HOME/assist, or ~/.local/state/assist. */
 static int
-open_listeners(struct assistd_opts *o, int *lfds)
+state_dir(const struct passwd *pw, char *out, size_t outsz)
 {
-	char err[256], name[160];
+	const char *x = getenv("XDG_STATE_HOME");
+	int n;
+
+	if (x != NULL && x[0] == '/')
+		n = snprintf(out, outsz, "%s/assist", x);
+	else
+		n = snprintf(out, outsz, "%s/.local/state/assist",
+		    home_dir(pw));
+	return n > 0 && (size_t)n < outsz ? 0 : -1;
+}
+
+/* Opens every listening socket; names[] gets where (announced once the
+ * transcript holds them). */
+static int
+open_listeners(struct assistd_opts *o, int *lfds,
+	       char names[][LISTEN_NAME_MAX])
+{
+	char err[256];
 	int i, n = 0, defaults = (o->nlisten == 0);
 
 	if (defaults)
@@ -233,15 +263,111 @@ open_listeners(struct assistd_opts *o, int *lfds)
 				close(lfds[--n]);
 			return -1;
 		}
-		lfds[n++] = fd;
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-			listen_format((struct sockaddr *)&ss, len, name,
-			    sizeof(name));
+			listen_format((struct sockaddr *)&ss, len, names[n],
+			    LISTEN_NAME_MAX);
 		else
-			snprintf(name, sizeof(name), "?");
-		log_info("listening on %s", name);
+			snprintf(names[n], LISTEN_NAME_MAX, "?");
+		lfds[n++] = fd;
 	}
 	return n;
+}
+
+/* Appends item to the comma-separated list; an item that does not fit
+ * is left out whole. */
+static void
+list_add(char *list, size_t size, const char *item)
+{
+	size_t used = strlen(list);
+	int n = snprintf(list + used, size - used, "%s%s", used > 0 ? "," : "",
+	    item);
+
+	if (n < 0 || (size_t)n >= size - used)
+		list[used] = '\0';
+}
+
+/* Every policy file of both layers, for assistd.start. */
+static void
+policy_list(const struct srvconfig *cfg, char *out, size_t outsz)
+{
+	const struct policy_files *layer[2];
+	size_t i, k;
+
+	out[0] = '\0';
+	srvconfig_policy(cfg, &layer[0], &layer[1]);
+	for (k = 0; k < 2; k++) {
+		const struct policy_files *f = layer[k];
+
+		if (f == NULL)
+			continue;
+		for (i = 0; i < f->ntrusted_ca; i++)
+			list_add(out, outsz, f->trusted_ca[i]);
+		if (f->principals != NULL)
+			list_add(out, outsz, f->principals);
+		if (f->authorized_keys != NULL)
+			list_add(out, outsz, f->authorized_keys);
+		for (i = 0; i < f->nrevoked; i++)
+			list_add(out, outsz, f->revoked[i]);
+	}
+}
+
+/*
+ * Opens the session transcript ($XDG_STATE_HOME/assist/transcripts, the
+ * TranscriptDir copy, syslog) and writes assistd.start. Fail closed: NULL
+ * means assistd must not start (the reason was printed).
+ */
+static struct transcript *
+open_transcript(const struct passwd *pw, const struct srvconfig *cfg,
+		const char *fp, char names[][LISTEN_NAME_MAX], int nl,
+		struct transcript_config *tc, char *dir, char *state,
+		char *host)
+{
+	char sdir[PATH_MAX], listen[LISTEN_MAX * LISTEN_NAME_MAX];
+	char policy[POLICY_LIST_MAX], err[1024];
+	struct audit_start as;
+	struct transcript *t;
+	int i;
+
+	if (state_dir(pw, sdir, sizeof(sdir)) != 0 ||
+	    snprintf(dir, PATH_MAX, "%s/transcripts", sdir) >= PATH_MAX ||
+	    snprintf(state, PATH_MAX, "%s/last-chain", sdir) >= PATH_MAX) {
+		log_error("session transcript: state directory path too long; "
+		    "not starting");
+		return NULL;
+	}
+	if (gethostname(host, HOST_NAME_MAX + 1) != 0)
+		snprintf(host, HOST_NAME_MAX + 1, "unknown");
+	host[HOST_NAME_MAX] = '\0';
+	memset(tc, 0, sizeof(*tc));
+	tc->dir = dir;
+	tc->drop_dir = cfg->eff.transcript_dir;
+	tc->state_file = state;
+	tc->syslog_path = ASSIST_SYSLOG_PATH[0] != '\0' ? ASSIST_SYSLOG_PATH :
+	    NULL;
+	tc->ident = "assistd";
+	tc->host = host;
+	tc->user = pw->pw_name;
+	if ((t = transcript_open(tc, err, sizeof(err))) == NULL) {
+		log_error("session transcript: %s; not starting (a session "
+		    "is only offered when it can be recorded)", err);
+		return NULL;
+	}
+	listen[0] = '\0';
+	for (i = 0; i < nl; i++)
+		list_add(listen, sizeof(listen), names[i]);
+	policy_list(cfg, policy, sizeof(policy));
+	as.listen = listen;
+	as.hostkey_fp = fp;
+	as.policy = policy;
+	as.drop = tc->drop_dir;
+	as.syslog = tc->syslog_path;
+	if (audit_start(t, &as) != 0) {
+		log_error("session transcript: %s; not starting",
+		    transcript_error(t));
+		(void)transcript_close(t);
+		return NULL;
+	}
+	return t;
 }
 
 /*
@@ -332,9 +458,14 @@ main(int argc, char **argv)
 	struct policy *policy = NULL;
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
+	char names[LISTEN_MAX][LISTEN_NAME_MAX], tdir[PATH_MAX];
+	char tstate[PATH_MAX], host[HOST_NAME_MAX + 1];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
+	int i;
 	ssh_key hostkey = NULL;
 	uint8_t *host_cert = NULL;
+	struct transcript_config tc;
+	struct transcript *tr = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
 	srvconfig_init(&cfg);
@@ -395,16 +526,28 @@ main(int argc, char **argv)
 		}
 		o.host_cert = host_cert;
 	}
-	if ((nl = open_listeners(&o, lfds)) <= 0)
+	if ((nl = open_listeners(&o, lfds, names)) <= 0)
 		goto out;
+	/* Before anyone is told where we listen: no transcript, no help. */
+	if ((tr = open_transcript(pw, &cfg, fp, names, nl, &tc, tdir, tstate,
+	    host)) == NULL)
+		goto out;
+	o.transcript = tr;
+	for (i = 0; i < nl; i++)
+		log_info("listening on %s", names[i]);
 	log_info("%s host key %s (ssh-ed25519)", created ? "created" : "using",
 	    fp);
+	log_info("session transcript %s", transcript_path(tr));
 	log_info("user %s: waiting up to %d seconds for a helper; one "
 	    "session, then exit", pw->pw_name, o.wait_secs);
 	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, policy);
+	if (transcript_close(tr) != 0 && status == ASSISTD_EXIT_OK)
+		status = ASSISTD_EXIT_ERROR;
+	tr = NULL;
 out:
 	while (nl > 0)
 		close(lfds[--nl]);
+	(void)transcript_close(tr);
 	ssh_key_free(hostkey);
 	free(host_cert);
 	policy_free(policy);

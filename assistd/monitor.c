@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "assistd/audit.h"
 #include "assistd/net.h"
 #include "common/cert.h"
 #include "common/clock.h"
@@ -26,16 +27,38 @@
 #define MONITOR_GRACE_SLACK_MS	5000	/* after the child's own timer */
 #define MONITOR_STOP_MS		3000	/* from SHUTDOWN to SIGKILL */
 #define MONITOR_TICK_MS		1000	/* longest poll sleep */
+#define MONITOR_WHY_MAX		256	/* why the monitor stops */
+#define MONITOR_REFUSED_TRANSCRIPT \
+	"the user's session transcript cannot be written"
+
+/* Why the monitor stops: decides session.end's reason. */
+enum monitor_stop {
+	MONITOR_STOP_SIGNAL,	/* the user stopped assistd */
+	MONITOR_STOP_WAIT,	/* --wait passed without a session */
+	MONITOR_STOP_DONE,	/* the session is over */
+	MONITOR_STOP_TRANSCRIPT,/* a transcript line could not be written */
+	MONITOR_STOP_ERROR,	/* the monitor itself failed */
+};
 
 struct child {
 	pid_t pid;		/* 0: free slot */
 	struct ipc ipc;
+	unsigned conn;		/* conn= in the transcript */
 	char peer[128];		/* "ADDR port N" */
 	long long started_ms;
 	bool authed;		/* sent an accepted IPC_AUTH_RESULT */
 	bool session;		/* was granted the session */
 	bool reaped;
 	bool ipc_eof;
+	/* helper= of the accepted identity, as received (escaped) */
+	char helper[AUDIT_HELPER_MAX + 1];
+	long long session_ms;	/* when the session was granted */
+	bool session_ended;	/* session.end written (or tried) */
+	/* IPC_CLOSED, when it came: why (as received), how, bytes */
+	bool closed;
+	bool close_failed;
+	char close_reason[IPC_MAX_STR + 1];
+	uint64_t bytes_in, bytes_out;
 };
 
 struct monitor {
@@ -51,6 +74,10 @@ struct monitor {
 	long long start_ms;
 	long long stop_ms;	/* when stopping began, 0 if not */
 	int status;		/* ASSISTD_EXIT_* once stopping */
+	enum monitor_stop stop_cause;
+	char stop_why[MONITOR_WHY_MAX];	/* for assistd.stop */
+	struct transcript *tr;
+	unsigned nconns;	/* connections numbered so far */
 };
 
 static int monitor_sigpipe[2] = { -1, -1 };
@@ -137,7 +164,8 @@ child_kill(struct child *c, const char *why)
 }
 
 static void
-begin_stop(struct monitor *m, int status, const char *why)
+begin_stop(struct monitor *m, enum monitor_stop cause, int status,
+	   const char *why)
 {
 	int i;
 
@@ -145,6 +173,8 @@ begin_stop(struct monitor *m, int status, const char *why)
 		return;
 	m->stop_ms = clock_now_ms();
 	m->status = status;
+	m->stop_cause = cause;
+	snprintf(m->stop_why, sizeof(m->stop_why), "%s", why);
 	log_info("%s", why);
 	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
 		struct child *c = &m->kids[i];
@@ -154,6 +184,27 @@ begin_stop(struct monitor *m, int status, const char *why)
 		if (ipc_send_str(&c->ipc, IPC_SHUTDOWN, why) != BUF_OK)
 			child_kill(c, "cannot queue shutdown");
 	}
+}
+
+/*
+ * After a transcript line could not be written (r != 0): fail closed.
+ * Every connection is told why and ends, and assistd exits with an
+ * error, saying on the user's terminal which file and why.
+ */
+static void
+monitor_audited(struct monitor *m, int r)
+{
+	if (r == 0 || m->stop_cause == MONITOR_STOP_TRANSCRIPT)
+		return;
+	log_error("%s; ending every connection", transcript_error(m->tr));
+	if (m->stop_ms != 0) {
+		/* Already stopping: the end is not recorded, so it failed. */
+		m->stop_cause = MONITOR_STOP_TRANSCRIPT;
+		m->status = ASSISTD_EXIT_ERROR;
+		return;
+	}
+	begin_stop(m, MONITOR_STOP_TRANSCRIPT, ASSISTD_EXIT_ERROR,
+	    AUDIT_FAILED_REASON);
 }
 
 /* Runs in the forked child: becomes the network process. */
@@ -190,8 +241,11 @@ free_slot(struct monitor *m)
 	return NULL;
 }
 
-static void
-child_start(struct monitor *m, int sock, const char *peer, const char *addr)
+/* Starts the network process for sock. NULL when it could not (sock is
+ * closed either way; the reason is logged). */
+static struct child *
+child_start(struct monitor *m, int sock, const char *peer, const char *addr,
+	    unsigned conn)
 {
 	struct child *c = free_slot(m);
 	int sv[2];
@@ -200,19 +254,19 @@ child_start(struct monitor *m, int sock, const char *peer, const char *addr)
 	if (c == NULL) {
 		log_error("%s: dropped: no free slot", peer);
 		close(sock);
-		return;
+		return NULL;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		log_error("%s: dropped: socketpair: %s", peer, strerror(errno));
 		close(sock);
-		return;
+		return NULL;
 	}
 	if ((pid = fork()) < 0) {
 		log_error("%s: dropped: fork: %s", peer, strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		close(sock);
-		return;
+		return NULL;
 	}
 	if (pid == 0) {
 		close(sv[0]);
@@ -223,10 +277,12 @@ child_start(struct monitor *m, int sock, const char *peer, const char *addr)
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
+	c->conn = conn;
 	ipc_init(&c->ipc, sv[0]);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->started_ms = clock_now_ms();
 	log_info("connection from %s: network process %d", peer, (int)pid);
+	return c;
 }
 
 static void
@@ -256,7 +312,8 @@ accept_one(struct monitor *m, int lfd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char peer[128], addr[NI_MAXHOST];
+	char peer[128], addr[NI_MAXHOST], port[NI_MAXSERV], why[128];
+	unsigned conn;
 	int fd, one = 1;
 
 	fd = accept(lfd, (struct sockaddr *)&ss, &len);
@@ -271,8 +328,8 @@ accept_one(struct monitor *m, int lfd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	peer_name(&ss, len, peer, sizeof(peer));
 	/* The numeric address alone, for from= and source-address. */
-	if (getnameinfo((struct sockaddr *)&ss, len, addr, sizeof(addr), NULL,
-	    0, NI_NUMERICHOST) != 0) {
+	if (getnameinfo((struct sockaddr *)&ss, len, addr, sizeof(addr), port,
+	    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		log_error("%s: dropped: no numeric address", peer);
 		close(fd);
 		return;
@@ -281,15 +338,27 @@ accept_one(struct monitor *m, int lfd)
 		close(fd);
 		return;
 	}
+	/* Recorded before anything is done for it: a connection the
+	 * transcript cannot hold is not served. */
+	conn = ++m->nconns;
+	if (audit_conn_open(m->tr, conn, addr, port) != 0) {
+		close(fd);
+		monitor_audited(m, -1);
+		return;
+	}
 	if (count_children(m, true) >= m->o->max_startups ||
 	    count_children(m, false) >= m->o->max_startups +
 	    MONITOR_MAX_SESSIONS) {
-		log_info("%s: dropped: too many unauthenticated connections "
-		    "(max-startups %d)", peer, m->o->max_startups);
+		snprintf(why, sizeof(why), "dropped: too many unauthenticated "
+		    "connections (max-startups %d)", m->o->max_startups);
+		log_info("%s: %s", peer, why);
 		close(fd);
+	} else if (child_start(m, fd, peer, addr, conn) == NULL) {
+		snprintf(why, sizeof(why), "dropped: no network process");
+	} else {
 		return;
 	}
-	child_start(m, fd, peer, addr);
+	monitor_audited(m, audit_conn_close(m->tr, conn, why, 0));
 }
 
 /*
@@ -336,7 +405,7 @@ auth_identity(const struct ipc_auth_result *r, char *out, size_t outsz)
 }
 
 static void
-on_auth_result(struct child *c, struct buf *body)
+on_auth_result(struct monitor *m, struct child *c, struct buf *body)
 {
 	struct ipc_auth_result r;
 	char user[128], type[64], fp[128], why[1024], ident[1200];
@@ -353,12 +422,15 @@ on_auth_result(struct child *c, struct buf *body)
 	if (!r.accepted) {
 		log_info("%s: authentication refused for user %s, %s key %s: "
 		    "%s", c->peer, user, type, fp, why);
+		monitor_audited(m, audit_auth(m->tr, c->conn, &r));
 	} else if (c->authed) {
 		child_kill(c, "authenticated twice");
 	} else {
 		c->authed = true;
+		audit_helper(&r, c->helper, sizeof(c->helper));
 		log_info("%s: helper authenticated as user %s with %s key %s%s",
 		    c->peer, user, type, fp, ident);
+		monitor_audited(m, audit_auth(m->tr, c->conn, &r));
 	}
 	ipc_auth_result_free(&r);
 }
@@ -384,8 +456,18 @@ on_session_request(struct monitor *m, struct child *c, struct buf *body)
 	if (deny != NULL) {
 		log_info("%s: session refused: %s", c->peer, deny);
 		r = ipc_send_str(&c->ipc, IPC_SESSION_DENY, deny);
+		monitor_audited(m, audit_session(m->tr, c->conn, c->helper,
+		    deny));
+	} else if (audit_session(m->tr, c->conn, c->helper, NULL) != 0) {
+		/* No session that the transcript does not hold. */
+		log_info("%s: session refused: %s", c->peer,
+		    MONITOR_REFUSED_TRANSCRIPT);
+		r = ipc_send_str(&c->ipc, IPC_SESSION_DENY,
+		    MONITOR_REFUSED_TRANSCRIPT);
+		monitor_audited(m, -1);
 	} else {
 		c->session = true;
+		c->session_ms = clock_now_ms();
 		m->sessions_live++;
 		log_info("%s: session started", c->peer);
 		r = ipc_send(&c->ipc, IPC_SESSION_GRANT, NULL, 0);
@@ -394,18 +476,72 @@ on_session_request(struct monitor *m, struct child *c, struct buf *body)
 		child_kill(c, "cannot queue reply");
 }
 
-static void
-on_closed(struct child *c, struct buf *body)
+/* session.end's reason: the monitor's own when it ended the session,
+ * else how the network process said it ended. */
+static enum audit_end_reason
+end_reason(const struct monitor *m, const struct child *c)
 {
-	char *reason = NULL, why[256];
+	if (m->stop_ms != 0) {
+		switch (m->stop_cause) {
+		case MONITOR_STOP_SIGNAL:
+			return AUDIT_END_USER_ENDED;
+		case MONITOR_STOP_WAIT:
+			return AUDIT_END_TIMEOUT;
+		case MONITOR_STOP_TRANSCRIPT:
+			return AUDIT_END_TRANSCRIPT;
+		case MONITOR_STOP_ERROR:
+			return AUDIT_END_ERROR;
+		case MONITOR_STOP_DONE:
+			break;
+		}
+	}
+	return !c->closed || c->close_failed ? AUDIT_END_ERROR :
+	    AUDIT_END_HELPER_LEFT;
+}
 
-	if (ipc_decode_str(body, &reason) != BUF_OK) {
-		child_kill(c, "malformed close message");
+/* session.end, once, for a child that had the session; detail is what
+ * the network process said, or the monitor's word when it said nothing. */
+static void
+session_end(struct monitor *m, struct child *c, const char *detail)
+{
+	struct audit_end e;
+
+	if (!c->session || c->session_ended)
+		return;
+	c->session_ended = true;
+	memset(&e, 0, sizeof(e));
+	e.conn = c->conn;
+	e.helper = c->helper;
+	e.reason = end_reason(m, c);
+	e.detail = c->closed ? c->close_reason : detail;
+	e.duration_ms = clock_now_ms() - c->session_ms;
+	e.bytes_known = c->closed;
+	e.bytes_in = c->bytes_in;
+	e.bytes_out = c->bytes_out;
+	monitor_audited(m, audit_session_end(m->tr, &e));
+}
+
+static void
+on_closed(struct monitor *m, struct child *c, struct buf *body)
+{
+	struct ipc_closed cl;
+	char why[256];
+
+	if (ipc_decode_closed(body, &cl) != BUF_OK || c->closed) {
+		if (c->closed)
+			ipc_closed_free(&cl);
+		child_kill(c, "malformed or repeated close message");
 		return;
 	}
-	log_sanitize(why, sizeof(why), reason, IPC_MAX_STR);
+	log_sanitize(why, sizeof(why), cl.reason, IPC_MAX_STR);
 	log_info("%s: connection closed: %s", c->peer, why);
-	free(reason);
+	c->closed = true;
+	c->close_failed = cl.failed != 0;
+	snprintf(c->close_reason, sizeof(c->close_reason), "%s", cl.reason);
+	c->bytes_in = cl.bytes_in;
+	c->bytes_out = cl.bytes_out;
+	ipc_closed_free(&cl);
+	session_end(m, c, NULL);
 }
 
 static void
@@ -414,13 +550,13 @@ child_message(struct monitor *m, struct child *c, uint8_t type,
 {
 	switch (type) {
 	case IPC_AUTH_RESULT:
-		on_auth_result(c, body);
+		on_auth_result(m, c, body);
 		break;
 	case IPC_SESSION_REQUEST:
 		on_session_request(m, c, body);
 		break;
 	case IPC_CLOSED:
-		on_closed(c, body);
+		on_closed(m, c, body);
 		break;
 	default:
 		child_kill(c, "unknown message type");
@@ -454,9 +590,14 @@ child_read(struct monitor *m, struct child *c)
 	}
 }
 
+/* The network process is gone (how: its exit, in words): the end of
+ * its session and connection go to the transcript, the slot is freed. */
 static void
-child_release(struct monitor *m, struct child *c)
+child_release(struct monitor *m, struct child *c, const char *how)
 {
+	session_end(m, c, how);
+	monitor_audited(m, audit_conn_close(m->tr, c->conn, c->closed ?
+	    c->close_reason : how, clock_now_ms() - c->started_ms));
 	if (c->session) {
 		m->sessions_live--;
 		m->sessions_done++;
@@ -471,6 +612,7 @@ static void
 reap_children(struct monitor *m)
 {
 	struct child *c;
+	char how[96];
 	int status;
 	pid_t pid;
 
@@ -478,6 +620,12 @@ reap_children(struct monitor *m)
 		if ((c = find_child(m, pid)) == NULL)
 			continue;
 		c->reaped = true;
+		if (WIFSIGNALED(status))
+			snprintf(how, sizeof(how), "network process killed by "
+			    "signal %d", WTERMSIG(status));
+		else
+			snprintf(how, sizeof(how), "network process exited "
+			    "with status %d", WEXITSTATUS(status));
 		if (WIFSIGNALED(status))
 			log_error("%s: network process %d died from signal %d; "
 			    "only its connection ended", c->peer, (int)pid,
@@ -487,7 +635,7 @@ reap_children(struct monitor *m)
 			    "%d", c->peer, (int)pid, WEXITSTATUS(status));
 		if (!c->ipc_eof)
 			child_read(m, c);	/* its last words */
-		child_release(m, c);
+		child_release(m, c, how);
 	}
 }
 
@@ -500,8 +648,8 @@ handle_signals(struct monitor *m)
 		if (sig == SIGCHLD)
 			reap_children(m);
 		else
-			begin_stop(m, ASSISTD_EXIT_OK, "stopped by signal; "
-			    "ending every connection");
+			begin_stop(m, MONITOR_STOP_SIGNAL, ASSISTD_EXIT_OK,
+			    "stopped by signal; ending every connection");
 	}
 }
 
@@ -529,10 +677,11 @@ check_timers(struct monitor *m, long long now)
 
 		snprintf(why, sizeof(why), "no helper started a session "
 		    "within %d seconds; exiting", m->o->wait_secs);
-		begin_stop(m, ASSISTD_EXIT_NOBODY, why);
+		begin_stop(m, MONITOR_STOP_WAIT, ASSISTD_EXIT_NOBODY, why);
 	}
 	if (m->stop_ms == 0 && m->sessions_done > 0 && m->sessions_live == 0)
-		begin_stop(m, ASSISTD_EXIT_OK, "the session is over; exiting");
+		begin_stop(m, MONITOR_STOP_DONE, ASSISTD_EXIT_OK,
+		    "the session is over; exiting");
 }
 
 /* Fills pfd[]: signal pipe, listeners (when accepting), children. */
@@ -591,6 +740,31 @@ service(struct monitor *m, struct pollfd *pfd, struct child **who, int n)
 	}
 }
 
+/* assistd.stop, unless the transcript failed already; the exit status. */
+static int
+monitor_finish(struct monitor *m)
+{
+	if (transcript_failed(m->tr))
+		return ASSISTD_EXIT_ERROR;
+	if (audit_stop(m->tr, m->stop_why, m->status) != 0) {
+		log_error("%s", transcript_error(m->tr));
+		return ASSISTD_EXIT_ERROR;
+	}
+	return m->status;
+}
+
+/* The monitor cannot go on: no orderly stop, but the transcript says. */
+static int
+monitor_fail(struct monitor *m, const char *what)
+{
+	log_error("%s: %s", what, strerror(errno));
+	snprintf(m->stop_why, sizeof(m->stop_why), "%s: %s", what,
+	    strerror(errno));
+	m->status = ASSISTD_EXIT_ERROR;
+	(void)monitor_finish(m);
+	return ASSISTD_EXIT_ERROR;
+}
+
 int
 monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 	    ssh_key hostkey, const char *user, const struct policy *policy)
@@ -607,22 +781,23 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 	m.hostkey = hostkey;
 	m.user = user;
 	m.policy = policy;
+	m.tr = o->transcript;
 	m.start_ms = clock_now_ms();
-	if (signals_setup() != 0) {
-		log_error("cannot set up signal handling: %s", strerror(errno));
+	if (m.tr == NULL) {
+		log_error("no session transcript: not serving");
 		return ASSISTD_EXIT_ERROR;
 	}
+	if (signals_setup() != 0)
+		return monitor_fail(&m, "cannot set up signal handling");
 	for (;;) {
 		n = build_pollfds(&m, pfd, who);
-		if (poll(pfd, (nfds_t)n, MONITOR_TICK_MS) < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			return ASSISTD_EXIT_ERROR;
-		}
+		if (poll(pfd, (nfds_t)n, MONITOR_TICK_MS) < 0 && errno != EINTR)
+			return monitor_fail(&m, "poll");
 		if (pfd[0].revents & POLLIN)
 			handle_signals(&m);
 		service(&m, pfd, who, n);
 		check_timers(&m, clock_now_ms());
 		if (m.stop_ms != 0 && count_children(&m, false) == 0)
-			return m.status;
+			return monitor_finish(&m);
 	}
 }

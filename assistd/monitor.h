@@ -12,6 +12,7 @@
 #include <libssh/libssh.h>
 #include "assistd/listen.h"
 #include "common/policy.h"
+#include "common/transcript.h"
 
 #define MONITOR_MAX_SESSIONS	1	/* helpers in a session at once */
 
@@ -24,6 +25,11 @@ struct assistd_opts {
 	int max_startups;	/* unauthenticated connections at once */
 	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
 	size_t host_cert_len;
+	/* The session transcript, open, its assistd.start line written
+	 * (borrowed). The monitor writes every event to it and
+	 * assistd.stop at the end; when a line cannot be written it ends
+	 * every connection and exits with ASSISTD_EXIT_ERROR. */
+	struct transcript *transcript;
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */
@@ -34,8 +40,8 @@ enum {
 };
 
 /*
- * Runs the monitor until one session has ended, --wait expires, or a
- * signal asks it to stop. lfds are the open listening sockets (nl of
+ * Runs the monitor until one session has ended, --wait expires, a
+ * signal asks it to stop, or the transcript fails. lfds are the open listening sockets (nl of
  * them; borrowed); hostkey, user and policy are borrowed. Returns an
  * ASSISTD_EXIT_* status.
  */

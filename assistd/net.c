@@ -75,6 +75,12 @@ netconn_ipc_auth(struct netconn *c, const struct ipc_auth_result *m)
 	return netconn_ipc_flush(c, ipc_send_auth_result(&c->ipc, m));
 }
 
+int
+netconn_ipc_closed(struct netconn *c, const struct ipc_closed *m)
+{
+	return netconn_ipc_flush(c, ipc_send_closed(&c->ipc, m));
+}
+
 /*
  * Closes every fd but 0, 1, 2 and the two we keep: nothing the monitor
  * had open (listening sockets, other connections, files) stays reachable
@@ -170,6 +176,7 @@ net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 			char w[NETCONN_REASON_MAX - 32];
 
 			log_sanitize(w, sizeof(w), s, IPC_MAX_STR);
+			netchan_shutdown(c, w);
 			netconn_end(c, false, w, "shutdown by the monitor: %s",
 			    w);
 		}
@@ -438,8 +445,16 @@ net_finish(struct netconn *c)
 	if (c->dropped > 0)
 		log_debug("%llu bytes from the helper dropped (no RFB server "
 		    "yet)", (unsigned long long)c->dropped);
-	if (!c->monitor_gone)
-		(void)netconn_ipc_str(c, IPC_CLOSED, c->reason);
+	if (!c->monitor_gone) {
+		struct ipc_closed m = { c->reason, c->failed ? 1 : 0, 0, 0 };
+
+		/* Bytes still queued for the helper go out in netchan_close
+		 * (bounded); what was written so far is what is reported. */
+		netchan_count(c);
+		m.bytes_in = c->bytes_in;
+		m.bytes_out = c->bytes_out;
+		(void)netconn_ipc_closed(c, &m);
+	}
 	if (c->s == NULL)
 		return;
 	netchan_close(c);

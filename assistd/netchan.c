@@ -267,6 +267,26 @@ netchan_denied(struct netconn *c, const char *why)
 }
 
 void
+netchan_shutdown(struct netconn *c, const char *why)
+{
+	if (c->chan_state == NETCHAN_SERVING)
+		snprintf(c->helper_notice, sizeof(c->helper_notice),
+		    "assistd: session ended: %s\n", why);
+}
+
+void
+netchan_count(struct netconn *c)
+{
+	const struct chanpump_stats *st;
+
+	if (c->pump == NULL)
+		return;
+	st = chanpump_stats(c->pump);
+	c->bytes_in = st->from_channel;
+	c->bytes_out = st->to_channel;
+}
+
+void
 netchan_after_poll(struct netconn *c)
 {
 	if (c->pump == NULL)
@@ -332,6 +352,12 @@ netchan_close(struct netconn *c)
 		netchan_drain(c, netchan_flushed);
 		chanpump_free(c->pump);
 		c->pump = NULL;
+		/* ssh prints a channel's stderr on the helper's terminal. */
+		if (c->helper_notice[0] != '\0' && ssh_channel_write_stderr(
+		    c->chan, c->helper_notice,
+		    (uint32_t)strlen(c->helper_notice)) < 0)
+			log_debug("could not write the monitor's reason to the "
+			    "channel");
 		(void)ssh_channel_request_send_exit_status(c->chan, status);
 		(void)ssh_channel_send_eof(c->chan);
 		(void)ssh_channel_close(c->chan);

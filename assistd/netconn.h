@@ -64,6 +64,10 @@ struct netconn {
 	bool monitor_gone;	/* IPC EOF: no IPC_CLOSED to send */
 	char reason[NETCONN_REASON_MAX];  /* for IPC_CLOSED and the log */
 	char disconnect_msg[NETCONN_REASON_MAX]; /* shown to the helper */
+	/* The monitor's reason for ending a running session, written to
+	 * the channel's stderr before it closes (ssh shows it), or "". */
+	char helper_notice[NETCONN_REASON_MAX];
+	uint64_t bytes_in, bytes_out;	/* session stream, for IPC_CLOSED */
 };
 
 /*
@@ -79,6 +83,7 @@ void netconn_end(struct netconn *c, bool failed, const char *helper_msg,
  * connection. 0 or -1. */
 int netconn_ipc_str(struct netconn *c, uint8_t type, const char *s);
 int netconn_ipc_auth(struct netconn *c, const struct ipc_auth_result *m);
+int netconn_ipc_closed(struct netconn *c, const struct ipc_closed *m);
 
 /*
  * netbind: a server ssh_bind with our host key (a copy of hostkey, taken
@@ -123,6 +128,12 @@ int netchan_message(struct netconn *c, ssh_message m);
 /* The monitor's answer to IPC_SESSION_REQUEST. */
 void netchan_granted(struct netconn *c);
 void netchan_denied(struct netconn *c, const char *why);
+/* The monitor ends the connection (IPC_SHUTDOWN, why already escaped):
+ * a running session's helper is told why on the channel's stderr when
+ * it closes (not from here: this runs inside a libssh callback). */
+void netchan_shutdown(struct netconn *c, const char *why);
+/* Bytes of the session stream so far, into c->bytes_in / bytes_out. */
+void netchan_count(struct netconn *c);
 /* After every poll: moves pending stream bytes, notices the channel's
  * end. */
 void netchan_after_poll(struct netconn *c);

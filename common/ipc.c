@@ -224,6 +224,50 @@ fail:
 }
 
 int
+ipc_send_closed(struct ipc *c, const struct ipc_closed *m)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b, IPC_MAX_STR + 32);
+	if ((r = ipc_put_str(&b, m->reason)) == BUF_OK &&
+	    (r = buf_put_u8(&b, m->failed)) == BUF_OK &&
+	    (r = buf_put_u64(&b, m->bytes_in)) == BUF_OK &&
+	    (r = buf_put_u64(&b, m->bytes_out)) == BUF_OK)
+		r = ipc_send(c, IPC_CLOSED, buf_ptr(&b), buf_avail(&b));
+	buf_free(&b);
+	return r;
+}
+
+void
+ipc_closed_free(struct ipc_closed *m)
+{
+	free(m->reason);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+ipc_decode_closed(struct buf *body, struct ipc_closed *m)
+{
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = buf_get_cstring(body, IPC_MAX_STR, &m->reason)) != BUF_OK ||
+	    (r = buf_get_u8(body, &m->failed)) != BUF_OK ||
+	    (r = buf_get_u64(body, &m->bytes_in)) != BUF_OK ||
+	    (r = buf_get_u64(body, &m->bytes_out)) != BUF_OK)
+		goto fail;
+	if (m->failed > 1 || buf_avail(body) != 0) {
+		r = BUF_ERR_FORMAT;
+		goto fail;
+	}
+	return BUF_OK;
+fail:
+	ipc_closed_free(m);
+	return r;
+}
+
+int
 ipc_send_str(struct ipc *c, uint8_t type, const char *s)
 {
 	struct buf b;

@@ -21,7 +21,7 @@ enum ipc_type {
 	/* network process -> monitor */
 	IPC_AUTH_RESULT = 1,	/* an authentication decision */
 	IPC_SESSION_REQUEST = 2,/* authenticated helper asks for a session */
-	IPC_CLOSED = 3,		/* the connection ended; why */
+	IPC_CLOSED = 3,		/* the connection ended; why, bytes */
 	/* monitor -> network process */
 	IPC_SESSION_GRANT = 64,	/* go ahead with the session */
 	IPC_SESSION_DENY = 65,	/* no session; why (shown to the helper) */
@@ -53,8 +53,18 @@ struct ipc_auth_result {
 #define IPC_AUTH_F_VERIFY	0x02	/* verify-required demanded */
 #define IPC_AUTH_F_ALL		0x03
 
-/* IPC_SESSION_REQUEST, IPC_CLOSED, IPC_SESSION_DENY, IPC_SHUTDOWN carry
- * one string (subsystem name or reason); IPC_SESSION_GRANT is empty. */
+/* IPC_CLOSED: how the connection ended, for the log and the transcript
+ * (session.end). The monitor trusts none of it: the reason is escaped
+ * again, the numbers are only reported. */
+struct ipc_closed {
+	char *reason;		/* why (escaped by the sender); owned */
+	uint8_t failed;		/* 1: ended by an internal error */
+	uint64_t bytes_in;	/* session stream bytes from the helper */
+	uint64_t bytes_out;	/* session stream bytes to the helper */
+};
+
+/* IPC_SESSION_REQUEST, IPC_SESSION_DENY, IPC_SHUTDOWN carry one string
+ * (subsystem name or reason); IPC_SESSION_GRANT is empty. */
 
 /* A connection's buffered state. fd is not owned. */
 struct ipc {
@@ -88,6 +98,10 @@ int ipc_next(struct ipc *c, uint8_t *type, struct buf *body);
 int ipc_send_auth_result(struct ipc *c, const struct ipc_auth_result *m);
 int ipc_decode_auth_result(struct buf *body, struct ipc_auth_result *m);
 void ipc_auth_result_free(struct ipc_auth_result *m);
+
+int ipc_send_closed(struct ipc *c, const struct ipc_closed *m);
+int ipc_decode_closed(struct buf *body, struct ipc_closed *m);
+void ipc_closed_free(struct ipc_closed *m);
 
 int ipc_send_str(struct ipc *c, uint8_t type, const char *s);
 /* *s is a new C string the caller frees. */

@@ -119,3 +119,38 @@ log_sanitize_str(char *dst, size_t dstsz, const char *s)
 {
 	return log_sanitize(dst, dstsz, s, strlen(s));
 }
+
+static int
+log_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+log_unescape(char *dst, size_t dstsz, const char *s)
+{
+	size_t o = 0;
+
+	if (dstsz == 0)
+		return 0;
+	while (*s != '\0' && o + 1 < dstsz) {
+		int hi, lo;
+
+		if (s[0] == '\\' && s[1] == 'x' &&
+		    (hi = log_hexval(s[2])) >= 0 &&
+		    (lo = log_hexval(s[3])) >= 0) {
+			dst[o++] = (char)(hi << 4 | lo);
+			s += 4;
+		} else {
+			dst[o++] = *s++;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}

@@ -29,4 +29,13 @@ char *log_sanitize(char *dst, size_t dstsz, const char *s, size_t n);
 /* log_sanitize of a whole NUL-terminated string s; returns dst. */
 const char *log_sanitize_str(char *dst, size_t dstsz, const char *s);
 
+/*
+ * Undoes log_sanitize's escapes: each "\xHH" in s becomes the byte HH,
+ * everything else is copied as is (s is untrusted: it came from another
+ * process, which may have sent anything). Writes at most dstsz - 1
+ * bytes, which may include NUL, then a NUL; returns how many (without
+ * that NUL). The result is raw bytes again: escape it before showing it.
+ */
+size_t log_unescape(char *dst, size_t dstsz, const char *s);
+
 #endif

@@ -22,6 +22,7 @@ _Static_assert(SRVCONFIG_MAX_LIST <= POLICY_MAX_FILES,
 enum sv_kw {
 	SV_LISTEN, SV_GRACE, SV_TRIES, SV_STARTUPS, SV_WAIT,
 	SV_TRUSTED_CA, SV_PRINCIPALS, SV_AUTHKEYS, SV_REVOKED, SV_HOSTCERT,
+	SV_TRANSCRIPT_DIR,
 	SV_FIXED,	/* an sshd keyword whose one value is what we do */
 	SV_SSHD,	/* an sshd keyword that has no meaning here */
 };
@@ -42,6 +43,7 @@ static const struct {
 	{ "authorizedkeysfile", SV_AUTHKEYS, NULL },
 	{ "revokedkeys", SV_REVOKED, NULL },
 	{ "hostcertificate", SV_HOSTCERT, NULL },
+	{ "transcriptdir", SV_TRANSCRIPT_DIR, NULL },
 	/* Harmless: they state what assistd always does. */
 	{ "strictmodes", SV_FIXED, "yes" },
 	{ "pubkeyauthentication", SV_FIXED, "yes" },
@@ -123,6 +125,7 @@ static const char *const sv_names[] = {
 	[SV_PRINCIPALS] = "AuthorizedPrincipalsFile",
 	[SV_AUTHKEYS] = "AuthorizedKeysFile", [SV_REVOKED] = "RevokedKeys",
 	[SV_HOSTCERT] = "HostCertificate",
+	[SV_TRANSCRIPT_DIR] = "TranscriptDir",
 };
 
 struct sv_parse {
@@ -179,6 +182,7 @@ sv_layer_free(struct srvconfig_layer *l)
 	sv_strs_free(&l->authorized_keys);
 	sv_strs_free(&l->revoked);
 	sv_strs_free(&l->host_cert);
+	sv_strs_free(&l->transcript_dir);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -349,6 +353,8 @@ sv_keyword(struct sv_parse *p, enum sv_kw kw, const char *kwname,
 		return sv_strs(p, kw, &l->revoked, av, ac);
 	case SV_HOSTCERT:
 		return sv_strs(p, kw, &l->host_cert, av, ac);
+	case SV_TRANSCRIPT_DIR:
+		return sv_strs(p, kw, &l->transcript_dir, av, ac);
 	case SV_FIXED:
 		return sv_fixed(p, kwname, fixed, av, ac);
 	case SV_SSHD:
@@ -530,6 +536,43 @@ sv_limit(const struct srvconfig_num *sys, const struct srvconfig_num *usr,
 	return usr->v;
 }
 
+/*
+ * TranscriptDir: the administrator's copy of every transcript. When the
+ * administrator set it (a directory or "none"), a user's different value
+ * is ignored with a warning; else the user's applies. Sets
+ * e->transcript_dir (NULL for none).
+ */
+static int
+sv_transcript_dir(struct srvconfig *c, const char *user, const char *home,
+		  const char *sysdir, char *err, size_t errsz)
+{
+	const struct srvconfig_strs *sys = &c->sys.transcript_dir;
+	const struct srvconfig_strs *usr = &c->usr.transcript_dir;
+	const char *s = NULL, *u = NULL;
+	char us[128], ss[128];
+
+	if (sys->n == 1 && (s = sv_expand(c, sys->v[0], user, home, sysdir,
+	    err, errsz)) == NULL)
+		return -1;
+	if (usr->n == 1 && (u = sv_expand(c, usr->v[0], user, home, home, err,
+	    errsz)) == NULL)
+		return -1;
+	if (sys->source == 0) {
+		c->eff.transcript_dir = u;
+		return 0;
+	}
+	if (usr->source != 0 && (usr->none != sys->none ||
+	    (s != NULL && u != NULL && strcmp(s, u) != 0)))
+		log_info("warning: ignoring TranscriptDir %s (%s): the "
+		    "administrator's applies: %s (%s)",
+		    log_sanitize_str(us, sizeof(us), u != NULL ? u : "none"),
+		    usr->origin,
+		    log_sanitize_str(ss, sizeof(ss), s != NULL ? s : "none"),
+		    sys->origin);
+	c->eff.transcript_dir = s;
+	return 0;
+}
+
 int
 srvconfig_resolve(struct srvconfig *c, const char *user, const char *home,
 		  const char *sysdir, char *err, size_t errsz)
@@ -572,7 +615,7 @@ srvconfig_resolve(struct srvconfig *c, const char *user, const char *home,
 	    home, hc == &c->usr.host_cert ? home : sysdir, err,
 	    errsz)) == NULL)
 		return -1;
-	return 0;
+	return sv_transcript_dir(c, user, home, sysdir, err, errsz);
 }
 
 int
@@ -673,6 +716,8 @@ srvconfig_dump(const struct srvconfig *c, FILE *f)
 	fprintf(f, "wait %d\n", e->wait_secs);
 	fprintf(f, "hostcertificate %s\n", e->host_certificate != NULL ?
 	    e->host_certificate : "none");
+	fprintf(f, "transcriptdir %s\n", e->transcript_dir != NULL ?
+	    e->transcript_dir : "none");
 	sv_dump_layer(f, "administrator", "", c->sys_file,
 	    c->sys.file != NULL);
 	sv_dump_files(f, &e->sys);

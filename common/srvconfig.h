@@ -13,8 +13,8 @@
  * srvconfig_resolve merges the layers: the administrator's policy files
  * and the user's stay separate (policy.c requires a request to pass
  * both); a user's numeric limit above the administrator's is ignored with
- * a warning; the administrator's ListenAddress, when set, replaces the
- * user's (also with a warning).
+ * a warning; the administrator's ListenAddress and TranscriptDir, when
+ * set, replace the user's (also with a warning).
  *
  * Config files pass the StrictModes check of common/safefile.h. Input
  * limits are explicit below; a line or file past them is an error.
@@ -83,6 +83,7 @@ struct srvconfig_layer {
 	struct srvconfig_strs authorized_keys;	/* AuthorizedKeysFile */
 	struct srvconfig_strs revoked;		/* RevokedKeys */
 	struct srvconfig_strs host_cert;	/* HostCertificate */
+	struct srvconfig_strs transcript_dir;	/* TranscriptDir */
 };
 
 /* What assistd runs with, after srvconfig_resolve. */
@@ -94,6 +95,7 @@ struct srvconfig_effective {
 	int max_startups;
 	int wait_secs;
 	const char *host_certificate;	/* expanded path, or NULL */
+	const char *transcript_dir;	/* drop directory (expanded), or NULL */
 	struct policy_files sys;	/* expanded paths of each layer */
 	struct policy_files usr;
 	bool sys_policy;	/* the administrator named a policy file */
@@ -105,9 +107,9 @@ struct srvconfig {
 	struct srvconfig_layer sys;
 	struct srvconfig_layer usr;
 	struct srvconfig_effective eff;
-	/* expanded paths: per layer 2 lists and 2 files, and the host
-	 * certificate */
-	char *owned[2 * (2 * SRVCONFIG_MAX_LIST + 2) + 1];
+	/* expanded paths: per layer 2 lists and 2 files, the host
+	 * certificate and the transcript directory */
+	char *owned[2 * (2 * SRVCONFIG_MAX_LIST + 2) + 2];
 	size_t nowned;
 };
 

@@ -13,6 +13,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf body;
 	uint8_t type;
 	struct ipc_auth_result m;
+	struct ipc_closed cl;
 	char *s;
 
 	ipc_init(&c, -1);
@@ -24,6 +25,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (type == IPC_AUTH_RESULT) {
 			if (ipc_decode_auth_result(&body, &m) == BUF_OK)
 				ipc_auth_result_free(&m);
+		} else if (type == IPC_CLOSED) {
+			if (ipc_decode_closed(&body, &cl) == BUF_OK)
+				ipc_closed_free(&cl);
 		} else if (ipc_decode_str(&body, &s) == BUF_OK) {
 			free(s);
 		}

@@ -252,6 +252,54 @@ test_ipc_decode_bad(void **state)
 	assert_int_equal(ipc_decode_empty(&b), BUF_ERR_FORMAT);
 }
 
+/* IPC_CLOSED: reason, failed flag, byte counts; every field checked. */
+static void
+test_ipc_closed(void **state)
+{
+	struct ipc_closed in = { "helper ended the session (EOF)", 0,
+	    8388608, UINT64_MAX }, out;
+	struct ipc c;
+	struct buf body;
+	uint8_t type, bad[64];
+	size_t n;
+
+	(void)state;
+	ipc_init(&c, -1);
+	assert_int_equal(ipc_send_closed(&c, &in), BUF_OK);
+	assert_int_equal(buf_put_bytes(&c.in, buf_ptr(&c.out),
+	    buf_avail(&c.out)), BUF_OK);
+	assert_int_equal(ipc_next(&c, &type, &body), 1);
+	assert_int_equal(type, IPC_CLOSED);
+	n = buf_avail(&body);
+	assert_true(n < sizeof(bad));
+	memcpy(bad, buf_ptr(&body), n);
+	assert_int_equal(ipc_decode_closed(&body, &out), BUF_OK);
+	assert_string_equal(out.reason, in.reason);
+	assert_int_equal(out.failed, 0);
+	assert_true(out.bytes_in == 8388608 && out.bytes_out == UINT64_MAX);
+	ipc_closed_free(&out);
+	ipc_free(&c);
+
+	/* Truncated anywhere, a trailing byte, a flag that is not 0/1. */
+	while (n-- > 0) {
+		buf_view(&body, bad, n);
+		assert_int_not_equal(ipc_decode_closed(&body, &out), BUF_OK);
+		assert_null(out.reason);
+	}
+	n = 4 + strlen(in.reason) + 1 + 16;
+	bad[n] = 0;
+	buf_view(&body, bad, n + 1);
+	assert_int_equal(ipc_decode_closed(&body, &out), BUF_ERR_FORMAT);
+	bad[4 + strlen(in.reason)] = 2;
+	buf_view(&body, bad, n);
+	assert_int_equal(ipc_decode_closed(&body, &out), BUF_ERR_FORMAT);
+	bad[4 + strlen(in.reason)] = 1;
+	buf_view(&body, bad, n);
+	assert_int_equal(ipc_decode_closed(&body, &out), BUF_OK);
+	assert_int_equal(out.failed, 1);
+	ipc_closed_free(&out);
+}
+
 int
 main(void)
 {
@@ -263,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_ipc_frames),
 		cmocka_unit_test(test_ipc_identity),
 		cmocka_unit_test(test_ipc_decode_bad),
+		cmocka_unit_test(test_ipc_closed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -364,6 +364,50 @@ test_narrow_and_widen(void **state)
 	srvconfig_free(&c);
 }
 
+/* TranscriptDir: the administrator's, when set, wins (none included). */
+static void
+test_transcript_dir(void **state)
+{
+	struct srvconfig c;
+
+	(void)state;
+	assert_int_equal(resolve(&c, NULL, NULL), 0);
+	assert_null(c.eff.transcript_dir);
+	srvconfig_free(&c);
+	assert_int_equal(resolve(&c, NULL, "TranscriptDir audit/%u\n"), 0);
+	assert_string_equal(c.eff.transcript_dir, "/home/u/audit/u");
+	srvconfig_free(&c);
+	assert_int_equal(resolve(&c, "TranscriptDir /var/log/assist\n",
+	    NULL), 0);
+	assert_string_equal(c.eff.transcript_dir, "/var/log/assist");
+	srvconfig_free(&c);
+	/* The same directory written otherwise is not a conflict. */
+	assert_int_equal(resolve(&c, "TranscriptDir /var/log/assist\n",
+	    "TranscriptDir /var/log/assist\n"), 0);
+	assert_string_equal(c.eff.transcript_dir, "/var/log/assist");
+	srvconfig_free(&c);
+	/* A different user value, or none, is ignored (with a warning). */
+	assert_int_equal(resolve(&c, "TranscriptDir /var/log/assist\n",
+	    "TranscriptDir /tmp/mine\n"), 0);
+	assert_string_equal(c.eff.transcript_dir, "/var/log/assist");
+	srvconfig_free(&c);
+	assert_int_equal(resolve(&c, "TranscriptDir /var/log/assist\n",
+	    "TranscriptDir none\n"), 0);
+	assert_string_equal(c.eff.transcript_dir, "/var/log/assist");
+	srvconfig_free(&c);
+	/* The administrator's none stands too; relative is against the
+	 * administrator's directory. */
+	assert_int_equal(resolve(&c, "TranscriptDir none\n",
+	    "TranscriptDir /tmp/mine\n"), 0);
+	assert_null(c.eff.transcript_dir);
+	srvconfig_free(&c);
+	assert_int_equal(resolve(&c, "TranscriptDir t\n", NULL), 0);
+	assert_string_equal(c.eff.transcript_dir, "/etc/a/t");
+	srvconfig_free(&c);
+	parse_bad("TranscriptDir a b\n", "TranscriptDir takes one argument");
+	parse_bad("TranscriptDir \"\"\n", "TranscriptDir: empty argument");
+}
+
 static void
 test_dump(void **state)
 {
@@ -389,6 +433,7 @@ test_dump(void **state)
 	    "maxstartups 10\n"
 	    "wait 90\n"
 	    "hostcertificate none\n"
+	    "transcriptdir none\n"
 	    "# administrator layer: sys\n"
 	    "trustedusercakeys /etc/a/ca.pub\n"
 	    "authorizedprincipalsfile none\n"
@@ -599,6 +644,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_layering),
 		cmocka_unit_test(test_narrow_and_widen),
+		cmocka_unit_test(test_transcript_dir),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_unsafe_perms),
