@@ -4,7 +4,7 @@
  * $XDG_STATE_HOME/assist/transcripts/ (default ~/.local/state/...), the
  * last chain in $XDG_STATE_HOME/assist/last-chain-cli (not assistd's
  * file: the same user may run both), each line mirrored to syslog (ident
- * "assist-cli", AUTHPRIV) when CTRANSCRIPT_SYSLOG exists. Written with
+ * "assist-cli", AUTHPRIV) when the socket exists. Written with
  * common/transcript.h; the events are listed in assist-transcript(5).
  *
  * Fail closed: each function returns -1 when its line could not be
@@ -22,10 +22,6 @@
 
 #include <stddef.h>
 
-/* Where the system logger listens. When it does not exist (containers,
- * some minimal systems) there is no syslog copy and no warning on every
- * run: cli.start says syslog=none. */
-#define CTRANSCRIPT_SYSLOG	"/dev/log"
 #define CTRANSCRIPT_IDENT	"assist-cli"
 #define CTRANSCRIPT_SUBDIR	"assist/transcripts"
 #define CTRANSCRIPT_STATE	"assist/last-chain-cli"
@@ -57,10 +53,11 @@ int ctranscript_paths(const char *xdg_state, const char *home, char *dir,
 
 /*
  * Opens a new transcript for env's user (creating the directory 0700
- * when missing), mirrored to the syslog socket at syslog_path
- * (CTRANSCRIPT_SYSLOG; borrowed) when that exists as a socket, else to
- * none. 0, or -1 with a one-line reason naming the path in err; ct needs
- * no ctranscript_close then.
+ * when missing), mirrored to the syslog socket at syslog_path (borrowed)
+ * when that exists as a socket. When it does not (containers, minimal
+ * systems), there is no syslog copy and no warning on every run:
+ * cli.start says syslog=none. 0, or -1 with a one-line reason naming the
+ * path in err; ct needs no ctranscript_close then.
  */
 int ctranscript_open(struct ctranscript *ct, const struct cli_env *env,
 		     const char *syslog_path, char *err, size_t errsz);

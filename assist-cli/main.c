@@ -28,6 +28,13 @@
 
 #define MAIN_ERR 1024
 
+/* The syslog socket transcripts are mirrored to, as assistd's: a
+ * build-time choice (`make SYSLOG_PATH=...`, "" for none); used only
+ * when it exists (ctranscript.h). */
+#ifndef ASSIST_SYSLOG_PATH
+#define ASSIST_SYSLOG_PATH "/dev/log"
+#endif
+
 static void
 main_usage(FILE *f)
 {
@@ -172,7 +179,7 @@ main_transcribed(const struct cli_settings *s, const struct cli_env *env,
 	char why[MAIN_ERR - 32];
 	int rc;
 
-	if (ctranscript_open(&ct, env, CTRANSCRIPT_SYSLOG, why,
+	if (ctranscript_open(&ct, env, ASSIST_SYSLOG_PATH, why,
 	    sizeof(why)) != 0) {
 		snprintf(err, errsz, "%s; not connecting", why);
 		return CLI_EXIT_TRANSCRIPT;
