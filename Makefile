@@ -106,6 +106,9 @@ sysconf-assistd: $(LIBD) $(LIBCOMMON)
 	  $(LIBCOMMON) $(call pc_libs,$(PKGS_D))
 	rm -f $(SYSCONF_OUT).o
 
+# assist-cli mirrors its own transcripts to the same syslog socket.
+$(OBJ)/assist-cli/main.o: ALL_CFLAGS += -DASSIST_SYSLOG_PATH='"$(SYSLOG_PATH)"'
+
 $(BUILD)/assist-cli: $(OBJ)/assist-cli/main.o $(LIBCLI) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS_CLI))
 

@@ -1,10 +1,12 @@
 /* auth: agent and key/certificate authentication; see auth.h. */
 #include "assist-cli/auth.h"
 
+#include "assist-cli/agentwatch.h"
 #include "assist-cli/exitcode.h"
 #include "assist-cli/prompt.h"
-#include "common/b64.h"
 #include "common/buf.h"
+#include "common/cert.h"
+#include "common/libsshkey.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -38,6 +40,7 @@ struct auth_id {
 struct auth_ctx {
 	ssh_session ss;
 	const struct cli_settings *s;
+	struct auth_outcome *o;
 	char tried[AUTH_MAX_TRIED];
 	char *err;
 	size_t errsz;
@@ -50,19 +53,6 @@ auth_note(struct auth_ctx *c, const char *what)
 
 	snprintf(c->tried + n, sizeof(c->tried) - n, "%s%s", n ? ", " : "",
 	    what);
-}
-
-/* Base64 export of a key, decoded: the SSH wire blob. */
-static uint8_t *
-auth_blob(ssh_key k, size_t *len)
-{
-	char *b64 = NULL;
-	uint8_t *blob = NULL;
-
-	if (ssh_pki_export_pubkey_base64(k, &b64) == SSH_OK)
-		blob = b64_decode(b64, strlen(b64), AUTH_MAX_BLOB, len);
-	ssh_string_free_char(b64);
-	return blob;
 }
 
 int
@@ -187,11 +177,64 @@ auth_result(struct auth_ctx *c, int r, const char *what)
 	}
 }
 
-/* Offers pub (plain key or certificate); when the server would take it,
- * signs with the private key (+ certificate). */
+/* The key or certificate blob the server accepted, into o: the type
+ * offered, the (certified) key's fingerprint, a certificate's key ID and
+ * serial. */
+static void
+auth_record_blob(struct auth_outcome *o, const uint8_t *blob, size_t len)
+{
+	const uint8_t *t;
+	struct cert pc;
+	char why[256];
+	struct buf b;
+	size_t tl;
+
+	buf_view(&b, blob, len);
+	if (buf_get_string_view(&b, sizeof(o->key_type) - 1, &t, &tl) !=
+	    BUF_OK)
+		return;
+	memcpy(o->key_type, t, tl);
+	o->key_type[tl] = '\0';
+	if (!cert_is_cert_name(o->key_type, tl)) {
+		if (knownhosts_fingerprint(blob, len, o->key_fp) != 0)
+			o->key_fp[0] = '\0';
+		return;
+	}
+	if (cert_parse(blob, len, &pc, why, sizeof(why)) != 0)
+		return;
+	o->cert = true;
+	if (knownhosts_fingerprint(pc.key_blob, pc.key_blob_len,
+	    o->key_fp) != 0)
+		o->key_fp[0] = '\0';
+	snprintf(o->key_id, sizeof(o->key_id), "%s", pc.key_id);
+	o->serial = (unsigned long long)pc.serial;
+	cert_free(&pc);
+}
+
+/* Notes the identity file (and certificate file) the server accepted. */
+static void
+auth_record(struct auth_ctx *c, const struct auth_id *id, ssh_key cert,
+	    const char *cert_path)
+{
+	uint8_t *blob;
+	size_t len;
+
+	c->o->via = "file";
+	snprintf(c->o->file, sizeof(c->o->file), "%s", id->path);
+	if (cert != NULL)
+		snprintf(c->o->cert_file, sizeof(c->o->cert_file), "%s",
+		    cert_path);
+	blob = libsshkey_blob(cert ? cert : id->pub, AUTH_MAX_BLOB, &len);
+	if (blob != NULL)
+		auth_record_blob(c->o, blob, len);
+	free(blob);
+}
+
+/* Offers pub (plain key or certificate, read from cert_path); when the
+ * server would take it, signs with the private key (+ certificate). */
 static enum auth_step
 auth_offer(struct auth_ctx *c, struct auth_id *id, ssh_key cert,
-	   const char *what)
+	   const char *cert_path, const char *what)
 {
 	ssh_key offer = cert ? cert : id->pub, priv;
 	enum auth_step st;
@@ -213,8 +256,10 @@ auth_offer(struct auth_ctx *c, struct auth_id *id, ssh_key cert,
 	r = ssh_userauth_publickey(c->ss, NULL, priv);
 	ssh_key_free(priv);
 	st = auth_result(c, r, what);
-	if (st == AUTH_STEP_DONE)
+	if (st == AUTH_STEP_DONE) {
 		log_debug("authenticated with %s", what);
+		auth_record(c, id, cert, cert_path);
+	}
 	return st;
 }
 
@@ -234,8 +279,8 @@ auth_cert_for(struct auth_id *id, const char *path, bool warn)
 			log_info("cannot load certificate %s", safe);
 		return NULL;
 	}
-	cb = auth_blob(cert, &cl);
-	kb = auth_blob(id->pub, &kl);
+	cb = libsshkey_blob(cert, AUTH_MAX_BLOB, &cl);
+	kb = libsshkey_blob(id->pub, AUTH_MAX_BLOB, &kl);
 	ok = cb != NULL && kb != NULL && auth_cert_matches(cb, cl, kb, kl);
 	free(cb);
 	free(kb);
@@ -315,40 +360,62 @@ auth_identity(struct auth_ctx *c, struct auth_id *id)
 			continue;
 		snprintf(what, sizeof(what), "%s with certificate %s",
 		    id->path, cp);
-		st = auth_offer(c, id, cert, what);
+		st = auth_offer(c, id, cert, cp, what);
 		ssh_key_free(cert);
 	}
 	if (st == AUTH_STEP_NEXT)
-		st = auth_offer(c, id, NULL, id->path);
+		st = auth_offer(c, id, NULL, NULL, id->path);
 	return st;
 }
 
 static enum auth_step
 auth_agent(struct auth_ctx *c)
 {
+	struct agentwatch w;
+	uint8_t *key = NULL;
+	char why[256];
+	size_t len = 0;
+	bool watched;
 	int r;
 
 	auth_note(c, "agent");
 	log_debug("trying the keys of the agent at %s", c->s->agent_sock);
+	/* Unwatched, libssh reaches the agent itself: the transcript then
+	 * lacks only the key. */
+	watched = agentwatch_start(&w, c->ss, c->s->agent_sock, why,
+	    sizeof(why)) == 0;
+	if (!watched)
+		log_debug("agent key not recorded: %s", why);
 	r = ssh_userauth_agent(c->ss, NULL);
+	if (watched)
+		key = agentwatch_finish(&w, &len);
 	if (r == SSH_AUTH_ERROR &&
 	    (ssh_get_status(c->ss) & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0) {
 		/* An unreachable agent is not the server saying no. */
 		log_info("agent at %s not usable: %s", c->s->agent_sock,
 		    ssh_get_error(c->ss));
+		free(key);
 		return AUTH_STEP_NEXT;
 	}
+	if (r == SSH_AUTH_SUCCESS) {
+		c->o->via = "agent";
+		if (key != NULL)
+			auth_record_blob(c->o, key, len);
+	}
+	free(key);
 	return auth_result(c, r, "agent keys");
 }
 
 int
-auth_run(ssh_session ss, const struct cli_settings *s, char *err,
-	 size_t errsz)
+auth_run(ssh_session ss, const struct cli_settings *s,
+	 struct auth_outcome *o, char *err, size_t errsz)
 {
-	struct auth_ctx c = { .ss = ss, .s = s, .err = err, .errsz = errsz };
+	struct auth_ctx c = { .ss = ss, .s = s, .o = o, .err = err,
+	    .errsz = errsz };
 	enum auth_step st = AUTH_STEP_NEXT;
 	size_t i;
 
+	memset(o, 0, sizeof(*o));
 	if (!s->identities_only && s->agent_sock != NULL)
 		st = auth_agent(&c);
 	for (i = 0; st == AUTH_STEP_NEXT && i < s->n_identities; i++) {

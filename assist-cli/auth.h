@@ -15,22 +15,43 @@
 #define ASSIST_CLI_AUTH_H
 
 #include "assist-cli/settings.h"
+#include "common/knownhosts.h"
 
 #include <libssh/libssh.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define AUTH_PASSPHRASE_TRIES	3	/* as ssh's NumberOfPasswordPrompts */
 #define AUTH_MAX_BLOB		16384	/* key or certificate blob */
 #define AUTH_MAX_TRIED		512	/* bytes of "what was tried" text */
+#define AUTH_MAX_ID		1025	/* a certificate's key ID, kept */
+
+/*
+ * The identity that was accepted, for the helper's transcript. Strings
+ * raw (the transcript escapes them), "" when unknown. Through the agent,
+ * the key comes from agentwatch.h (libssh does not say which agent key
+ * signed); when that could not watch, only via is set.
+ */
+struct auth_outcome {
+	const char *via;		/* "agent", "file"; NULL when refused */
+	char file[SSHCONFIG_MAX_PATH];	/* the identity file (via file) */
+	char key_type[KNOWNHOSTS_MAX_TYPE];	/* offered: key or cert type */
+	char key_fp[KNOWNHOSTS_FP_LEN];	/* of the key (certified key) */
+	bool cert;			/* offered with a certificate: */
+	char cert_file[SSHCONFIG_MAX_PATH];
+	char key_id[AUTH_MAX_ID];
+	unsigned long long serial;
+};
 
 /*
  * Authenticates the connected, host-verified session. Returns CLI_EXIT_OK,
  * CLI_EXIT_AUTH (nothing accepted, or the server wants a further step we
- * do not support yet) or CLI_EXIT_OTHER, with a one-line err.
+ * do not support yet) or CLI_EXIT_OTHER, with a one-line err. Fills o
+ * (zeroed here) when it returns CLI_EXIT_OK.
  */
-int auth_run(ssh_session ss, const struct cli_settings *s, char *err,
-	     size_t errsz);
+int auth_run(ssh_session ss, const struct cli_settings *s,
+	     struct auth_outcome *o, char *err, size_t errsz);
 
 /*
  * 1 if the OpenSSH certificate blob cert certifies the plain public key

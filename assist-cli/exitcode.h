@@ -17,6 +17,7 @@ enum cli_exit {
 	CLI_EXIT_HOSTKEY_REVOKED = 69,	/* host key marked @revoked */
 	CLI_EXIT_AUTH = 70,		/* no key or certificate was accepted */
 	CLI_EXIT_SESSION = 71,		/* channel, subsystem or greeting refused */
+	CLI_EXIT_TRANSCRIPT = 72,	/* the helper's transcript cannot be written */
 };
 
 #endif

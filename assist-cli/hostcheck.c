@@ -232,7 +232,8 @@ hc_ask(const struct cli_settings *s, const struct hc_key *k,
 
 static int
 hc_unknown(const struct cli_settings *s, const struct hc_key *k,
-	   const struct knownhosts_lookup *l, char *err, size_t errsz)
+	   const struct knownhosts_lookup *l, struct hostcheck_outcome *o,
+	   char *err, size_t errsz)
 {
 	char why[512], origin[200];
 	int a;
@@ -270,6 +271,7 @@ hc_unknown(const struct cli_settings *s, const struct hc_key *k,
 			fprintf(stderr, "Warning: Permanently added '%s' (%s) "
 			    "to the list of known hosts.\n", s->kh_name,
 			    k->label);
+		o->how = "asked";
 		return CLI_EXIT_OK;
 	}
 	/* accept-new / no: accepted without asking, but never silently. */
@@ -284,12 +286,13 @@ hc_unknown(const struct cli_settings *s, const struct hc_key *k,
 		    "StrictHostKeyChecking=%s (from %s).\n", s->kh_name,
 		    k->label, k->fp, log_sanitize_str(why, sizeof(why), s->user_kh[0]),
 		    sshconfig_strict_name(s->strict), origin);
+	o->how = "accept-new";
 	return CLI_EXIT_OK;
 }
 
 int
-hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
-		 size_t errsz)
+hostcheck_verify(ssh_session ss, const struct cli_settings *s,
+		 struct hostcheck_outcome *o, char *err, size_t errsz)
 {
 	struct knownhosts_lookup l;
 	struct hc_key k;
@@ -300,6 +303,7 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		free(k.blob);
 		return CLI_EXIT_OTHER;
 	}
+	snprintf(o->fp, sizeof(o->fp), "%s", k.fp);
 	if (hc_lookup(s, &k, &l, err, errsz) != 0) {
 		free(k.blob);
 		return CLI_EXIT_CONFIG;
@@ -311,6 +315,9 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 	case KNOWNHOSTS_OK:
 		log_debug("host key %s %s found in %s:%lu", k.label, k.fp,
 		    log_sanitize_str(file, sizeof(file), l.ok.file), l.ok.line);
+		snprintf(o->where, sizeof(o->where), "%s:%lu", l.ok.file,
+		    l.ok.line);
+		o->how = "known_hosts";
 		rc = CLI_EXIT_OK;
 		break;
 	case KNOWNHOSTS_REVOKED:
@@ -329,7 +336,7 @@ hostcheck_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		rc = CLI_EXIT_HOSTKEY_CHANGED;
 		break;
 	default:
-		rc = hc_unknown(s, &k, &l, err, errsz);
+		rc = hc_unknown(s, &k, &l, o, err, errsz);
 		break;
 	}
 	free(k.blob);

@@ -58,6 +58,19 @@ hi_server_key(ssh_session ss, struct hi_key *k)
 	return k->blob == NULL ? -1 : 0;
 }
 
+/* The host key's fingerprint into o->fp, for the transcript, before
+ * anything can fail ("" when it cannot be read). */
+static void
+hi_fingerprint(ssh_session ss, struct hostcheck_outcome *o)
+{
+	struct hi_key k;
+
+	if (hi_server_key(ss, &k) == 0 &&
+	    knownhosts_fingerprint(k.blob, k.len, o->fp) != 0)
+		o->fp[0] = '\0';
+	free(k.blob);
+}
+
 /* Is the CA key itself marked @revoked for this host? 1 yes (where set),
  * 0 no, -1 error. */
 static int
@@ -132,7 +145,8 @@ hi_say_verified(const struct cli_settings *s, const struct knownhosts_ca *ca,
 static int
 hi_check_cert(const struct cli_settings *s, const struct hi_key *k,
 	      const struct knownhosts_lookup *l, const uint8_t *blob,
-	      size_t len, char *why, size_t whysz, char *err, size_t errsz)
+	      size_t len, struct hostcheck_outcome *o, char *why,
+	      size_t whysz, char *err, size_t errsz)
 {
 	const uint8_t *cab[KNOWNHOSTS_MAX_CAS];
 	size_t cal[KNOWNHOSTS_MAX_CAS], i, idx = 0;
@@ -166,6 +180,12 @@ hi_check_cert(const struct cli_settings *s, const struct hi_key *k,
 		return CLI_EXIT_HOSTKEY_REVOKED;
 	}
 	hi_say_verified(s, &l->cas[idx], &c);
+	o->how = "certificate";
+	if (knownhosts_fingerprint(l->cas[idx].blob, l->cas[idx].blob_len,
+	    o->ca_fp) != 0)
+		o->ca_fp[0] = '\0';
+	snprintf(o->key_id, sizeof(o->key_id), "%s", c.key_id);
+	o->serial = (unsigned long long)c.serial;
 	cert_free(&c);
 	return CLI_EXIT_OK;
 }
@@ -207,8 +227,8 @@ hi_banner_cert(ssh_session ss, uint8_t **blob, size_t *len, char *why,
 }
 
 int
-hostident_verify(ssh_session ss, const struct cli_settings *s, char *err,
-		 size_t errsz)
+hostident_verify(ssh_session ss, const struct cli_settings *s,
+		 struct hostcheck_outcome *o, char *err, size_t errsz)
 {
 	struct knownhosts_lookup l;
 	char why[512];
@@ -218,17 +238,19 @@ hostident_verify(ssh_session ss, const struct cli_settings *s, char *err,
 	char safe[512];
 	int rc = -1, b;
 
+	memset(o, 0, sizeof(*o));
+	hi_fingerprint(ss, o);
 	if (hi_ask_none(ss, err, errsz) != 0)
 		return CLI_EXIT_CONNECT;
 	b = hi_banner_cert(ss, &cert, &cert_len, why, sizeof(why));
 	if (b == 0)
-		return hostcheck_verify(ss, s, err, errsz);
+		return hostcheck_verify(ss, s, o, err, errsz);
 	if (b < 0) {
 		log_info("warning: the host certificate sent by %s is "
 		    "unreadable (%s); checking the host key in known_hosts "
 		    "instead", s->kh_name, log_sanitize(safe, sizeof(safe),
 		    why, strlen(why)));
-		return hostcheck_verify(ss, s, err, errsz);
+		return hostcheck_verify(ss, s, o, err, errsz);
 	}
 	if (hi_server_key(ss, &k) != 0) {
 		free(cert);
@@ -258,7 +280,7 @@ hostident_verify(ssh_session ss, const struct cli_settings *s, char *err,
 		    "line of known_hosts matches it; checking the host key "
 		    "in known_hosts instead", s->kh_name);
 	} else {
-		rc = hi_check_cert(s, &k, &l, cert, cert_len, why,
+		rc = hi_check_cert(s, &k, &l, cert, cert_len, o, why,
 		    sizeof(why), err, errsz);
 		if (rc == -1)
 			log_info("warning: host certificate of %s not "
@@ -271,5 +293,5 @@ out:
 	knownhosts_lookup_free(&l);
 	free(k.blob);
 	free(cert);
-	return rc == -1 ? hostcheck_verify(ss, s, err, errsz) : rc;
+	return rc == -1 ? hostcheck_verify(ss, s, o, err, errsz) : rc;
 }

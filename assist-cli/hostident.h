@@ -21,6 +21,7 @@
 #ifndef ASSIST_CLI_HOSTIDENT_H
 #define ASSIST_CLI_HOSTIDENT_H
 
+#include "assist-cli/hostcheck.h"
 #include "assist-cli/settings.h"
 
 #include <libssh/libssh.h>
@@ -30,9 +31,11 @@
  * Verifies the connected session's host as above. Returns CLI_EXIT_OK,
  * or what hostcheck_verify returns, CLI_EXIT_HOSTKEY_REVOKED (revoked
  * CA), CLI_EXIT_CONNECT (the "none" request failed), with err set.
+ * Fills o (zeroed here) for the transcript: how, the host key's
+ * fingerprint, and for a certificate its CA, key ID and serial.
  */
 int hostident_verify(ssh_session ss, const struct cli_settings *s,
-		     char *err, size_t errsz);
+		     struct hostcheck_outcome *o, char *err, size_t errsz);
 
 /* The name a host certificate must list: kh_name without "[...]:port".
  * 0, or -1 when it does not fit in outsz. */

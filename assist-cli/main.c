@@ -2,12 +2,14 @@
  * assist-cli: the helper's side. Resolves settings (command line,
  * ssh_config), connects with libssh, checks the host key against
  * known_hosts, authenticates with agent or key + certificate and opens
- * the rfb subsystem. Each failure kind has its own exit status
+ * the rfb subsystem, keeping the helper's transcript of it all
+ * (ctranscript.h). Each failure kind has its own exit status
  * (exitcode.h); only this file exits.
  */
 #include "assist-cli/args.h"
 #include "assist-cli/auth.h"
 #include "assist-cli/connect.h"
+#include "assist-cli/ctranscript.h"
 #include "assist-cli/exitcode.h"
 #include "assist-cli/hostident.h"
 #include "assist-cli/session.h"
@@ -25,6 +27,13 @@
 #include <unistd.h>
 
 #define MAIN_ERR 1024
+
+/* The syslog socket transcripts are mirrored to, as assistd's: a
+ * build-time choice (`make SYSLOG_PATH=...`, "" for none); used only
+ * when it exists (ctranscript.h). */
+#ifndef ASSIST_SYSLOG_PATH
+#define ASSIST_SYSLOG_PATH "/dev/log"
+#endif
 
 static void
 main_usage(FILE *f)
@@ -45,7 +54,10 @@ main_usage(FILE *f)
 	    "  -v              more messages (-vv to -vvvv: libssh's too)\n"
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
-	    "See assist-cli(1) for the exit statuses.\n",
+	    "Each connection is recorded in $XDG_STATE_HOME/assist/transcripts/ "
+	    "(default\n~/.local/state/...); no connection is made when that "
+	    "cannot be written.\n"
+	    "See assist-cli(1) for the transcript and the exit statuses.\n",
 	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG);
 }
 
@@ -80,10 +92,61 @@ main_env(struct cli_env *env, char *err, size_t errsz)
 	return 0;
 }
 
-/* Connect, check the host key, authenticate, open the subsystem. */
 static int
-main_run(const struct cli_settings *s, char *err, size_t errsz)
+main_fail(int rc, const char *err)
 {
+	char safe[MAIN_ERR];
+
+	log_error("%s", log_sanitize(safe, sizeof(safe), err, strlen(err)));
+	return rc;
+}
+
+/*
+ * Fail closed: when a step's line could not be written (wrote != 0) the
+ * run ends with CLI_EXIT_TRANSCRIPT and the transcript's reason, after
+ * the step's own failure, if any, was said. Otherwise rc as it was.
+ */
+static int
+main_recorded(const struct ctranscript *ct, int wrote, int rc, char *err,
+	      size_t errsz)
+{
+	if (wrote == 0)
+		return rc;
+	if (rc != CLI_EXIT_OK && rc != CLI_EXIT_TRANSCRIPT)
+		main_fail(rc, err);
+	snprintf(err, errsz, "%s", ctranscript_error(ct));
+	return CLI_EXIT_TRANSCRIPT;
+}
+
+/* The rfb session: recorded before it is used, and its end after. */
+static int
+main_session(ssh_session ss, const struct cli_settings *s,
+	     struct ctranscript *ct, char *err, size_t errsz)
+{
+	struct session se;
+	int rc, w;
+
+	rc = session_open(ss, s, &se, err, errsz);
+	w = ctranscript_session(ct, rc, err);
+	if (rc != CLI_EXIT_OK || w != 0) {
+		session_close(&se);
+		return main_recorded(ct, w, rc, err, errsz);
+	}
+	rc = session_run(&se, s, err, errsz);
+	session_close(&se);
+	w = ctranscript_session_end(ct, rc == CLI_EXIT_OK ? "helper_left" :
+	    "error", rc == CLI_EXIT_OK ? NULL : err, &se);
+	return main_recorded(ct, w, rc, err, errsz);
+}
+
+/* Connect, check the host key, authenticate, open the subsystem; each
+ * outcome is in the transcript before the next step starts. */
+static int
+main_run(const struct cli_settings *s, struct ctranscript *ct, char *err,
+	 size_t errsz)
+{
+	struct hostcheck_outcome ho;
+	struct auth_outcome ao;
 	ssh_session ss = NULL;
 	int rc;
 
@@ -91,22 +154,49 @@ main_run(const struct cli_settings *s, char *err, size_t errsz)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	/* Before any key is offered (hostident.h gives the order). */
-	rc = hostident_verify(ss, s, err, errsz);
+	rc = hostident_verify(ss, s, &ho, err, errsz);
+	rc = main_recorded(ct, ctranscript_host(ct, s, rc, &ho, err), rc, err,
+	    errsz);
+	if (rc == CLI_EXIT_OK) {
+		rc = auth_run(ss, s, &ao, err, errsz);
+		rc = main_recorded(ct, ctranscript_auth(ct, s, rc, &ao, err),
+		    rc, err, errsz);
+	}
 	if (rc == CLI_EXIT_OK)
-		rc = auth_run(ss, s, err, errsz);
-	if (rc == CLI_EXIT_OK)
-		rc = session_run(ss, s, err, errsz);
+		rc = main_session(ss, s, ct, err, errsz);
 	ssh_disconnect(ss);
 	ssh_free(ss);
 	return rc;
 }
 
+/* main_run inside the helper's transcript, from cli.start to cli.stop;
+ * no connection is made when the transcript cannot be started. */
 static int
-main_fail(int rc, const char *err)
+main_transcribed(const struct cli_settings *s, const struct cli_env *env,
+		 char *err, size_t errsz)
 {
-	char safe[MAIN_ERR];
+	struct ctranscript ct;
+	char why[MAIN_ERR - 32];
+	int rc;
 
-	log_error("%s", log_sanitize(safe, sizeof(safe), err, strlen(err)));
+	if (ctranscript_open(&ct, env, ASSIST_SYSLOG_PATH, why,
+	    sizeof(why)) != 0) {
+		snprintf(err, errsz, "%s; not connecting", why);
+		return CLI_EXIT_TRANSCRIPT;
+	}
+	if (ctranscript_start(&ct, s) != 0) {
+		ctranscript_close(&ct);
+		snprintf(err, errsz, "%s; not connecting",
+		    ctranscript_error(&ct));
+		return CLI_EXIT_TRANSCRIPT;
+	}
+	log_debug("transcript %s", ctranscript_path(&ct));
+	rc = main_run(s, &ct, err, errsz);
+	if (rc != CLI_EXIT_TRANSCRIPT)
+		rc = main_recorded(&ct, ctranscript_stop(&ct, rc, err), rc,
+		    err, errsz);
+	if (ctranscript_close(&ct) != 0 && rc != CLI_EXIT_TRANSCRIPT)
+		rc = main_recorded(&ct, 1, rc, err, errsz);
 	return rc;
 }
 
@@ -119,7 +209,8 @@ main(int argc, char **argv)
 	char err[MAIN_ERR] = "";
 	int rc;
 
-	/* A ProxyCommand that exits must not kill us with SIGPIPE. */
+	/* A ProxyCommand that exits must not kill us with SIGPIPE. (The
+	 * transcript writer ignores SIGXFSZ itself.) */
 	signal(SIGPIPE, SIG_IGN);
 	log_init("assist-cli", LOG_LVL_INFO);
 	if (args_parse(argc, argv, &a, err, sizeof(err)) != 0) {
@@ -144,7 +235,7 @@ main(int argc, char **argv)
 	if (rc == CLI_EXIT_OK && a.dump_config)
 		settings_print(&s, stdout);
 	else if (rc == CLI_EXIT_OK)
-		rc = main_run(&s, err, sizeof(err));
+		rc = main_transcribed(&s, &env, err, sizeof(err));
 	if (rc != CLI_EXIT_OK)
 		main_fail(rc, err);
 	settings_free(&s);

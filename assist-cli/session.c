@@ -46,7 +46,7 @@ session_read_exact(ssh_channel ch, char *buf, size_t n, long timeout_s,
 }
 
 static void
-session_close(ssh_channel ch)
+session_end_channel(ssh_channel ch)
 {
 	if (ssh_channel_is_open(ch)) {
 		ssh_channel_send_eof(ch);
@@ -55,13 +55,22 @@ session_close(ssh_channel ch)
 	ssh_channel_free(ch);
 }
 
+void
+session_close(struct session *se)
+{
+	if (se->ch != NULL)
+		session_end_channel(se->ch);
+	se->ch = NULL;
+}
+
 int
-session_run(ssh_session ss, const struct cli_settings *s, char *err,
-	    size_t errsz)
+session_open(ssh_session ss, const struct cli_settings *s,
+	     struct session *se, char *err, size_t errsz)
 {
 	char greet[SESSION_GREETING_LEN + 1], safe[64];
 	ssh_channel ch = ssh_channel_new(ss);
 
+	memset(se, 0, sizeof(*se));
 	if (ch == NULL) {
 		snprintf(err, errsz, "cannot create a channel: %s",
 		    ssh_get_error(ss));
@@ -76,12 +85,12 @@ session_run(ssh_session ss, const struct cli_settings *s, char *err,
 	if (ssh_channel_request_subsystem(ch, SESSION_SUBSYSTEM) != SSH_OK) {
 		snprintf(err, errsz, "the server refused subsystem \"%s\"",
 		    SESSION_SUBSYSTEM);
-		session_close(ch);
+		session_end_channel(ch);
 		return CLI_EXIT_SESSION;
 	}
 	if (session_read_exact(ch, greet, SESSION_GREETING_LEN, s->timeout,
 	    err, errsz) != 0) {
-		session_close(ch);
+		session_end_channel(ch);
 		return CLI_EXIT_SESSION;
 	}
 	greet[SESSION_GREETING_LEN] = '\0';
@@ -89,14 +98,23 @@ session_run(ssh_session ss, const struct cli_settings *s, char *err,
 		snprintf(err, errsz, "unexpected greeting \"%s\" (want "
 		    "RFB 003.008)", log_sanitize(safe, sizeof(safe), greet,
 		    SESSION_GREETING_LEN));
-		session_close(ch);
+		session_end_channel(ch);
 		return CLI_EXIT_SESSION;
 	}
-	printf("assist-cli: connected to %s@%s%s%s:%d (RFB 003.008); the "
-	    "screen viewer arrives in a later version\n", s->user,
-	    strchr(s->hostname, ':') ? "[" : "", s->hostname,
-	    strchr(s->hostname, ':') ? "]" : "", s->port);
+	se->ch = ch;
+	se->bytes_in = SESSION_GREETING_LEN;
+	return CLI_EXIT_OK;
+}
+
+int
+session_run(struct session *se, const struct cli_settings *s, char *err,
+	    size_t errsz)
+{
+	char target[SETTINGS_MAX_TARGET];
+
+	settings_target(s, target, sizeof(target));
+	printf("assist-cli: connected to %s (RFB 003.008); the screen viewer "
+	    "arrives in a later version\n", target);
 	fflush(stdout);
-	session_close(ch);
 	return CLI_EXIT_OK;
 }

@@ -109,6 +109,16 @@ settings_libssh_escape(const char *s)
 	return e;
 }
 
+char *
+settings_target(const struct cli_settings *s, char *out, size_t outsz)
+{
+	bool v6 = strchr(s->hostname, ':') != NULL;
+
+	snprintf(out, outsz, "%s@%s%s%s:%d", s->user, v6 ? "[" : "",
+	    s->hostname, v6 ? "]" : "", s->port);
+	return out;
+}
+
 /* Appends src to the malloc'ed string *dst; -1 on failure (then *dst is
  * freed and NULL). */
 static int

@@ -16,6 +16,8 @@
 
 #define SETTINGS_DEFAULT_TIMEOUT 30	/* seconds, when no ConnectTimeout */
 #define SETTINGS_SYSTEM_CONFIG	 "/etc/ssh/ssh_config"
+/* "user@[host]:port": two names, brackets, '@', ':', port, NUL. */
+#define SETTINGS_MAX_TARGET	 (2 * ARGS_MAX_NAME + 16)
 
 /* Who runs us; main() fills it from getpwuid() and $HOME. */
 struct cli_env {
@@ -61,6 +63,11 @@ struct cli_settings {
 int settings_resolve(const struct cli_args *a, const struct cli_env *env,
 		     struct cli_settings *s, char *err, size_t errsz);
 void settings_free(struct cli_settings *s);
+
+/* "user@host:port" (an IPv6 address in brackets) of s into out, cut to
+ * outsz - 1 bytes (SETTINGS_MAX_TARGET always fits). Returns out. */
+char *settings_target(const struct cli_settings *s, char *out,
+		      size_t outsz);
 
 /* Prints the settings as "keyword value" lines, like `ssh -G`. */
 void settings_print(const struct cli_settings *s, FILE *f);
