@@ -29,7 +29,7 @@ printf '%s ssh-ed25519 %s\n' "[127.0.0.1]:$PORT" \
     "$(awk '{print $2}' "$UHOME/.config/assist/ssh_host_ed25519_key.pub")" \
     >"$T/known_hosts"
 echo "(host key $fp pinned in the helper's known_hosts)"
-"$CLI" -F /dev/null -o UserKnownHostsFile="$T/known_hosts" \
+XDG_STATE_HOME="$T/helper-state" "$CLI" -F /dev/null -o UserKnownHostsFile="$T/known_hosts" \
     -o IdentityAgent=none -i "$T/helper" -p "$PORT" "$TEST_USER@127.0.0.1"
 rc=$?
 echo "(assist-cli exit status $rc)"
@@ -37,4 +37,14 @@ echo "(assist-cli exit status $rc)"
 say "assistd's side of the story"
 wait_exit "$DPID" 10
 cat "$T/assistd.out"
+
+say "the transcripts both sides kept (grep-able, hash-chained)"
+for f in "$UHOME"/.local/state/assist/transcripts/*.log \
+    "$T"/helper-state/assist/transcripts/*.log; do
+	echo "-- $f"
+	cut -c1-160 "$f" | sed 's/$/…/'
+done
+say "the administrator checks them: assist-audit"
+"$BUILD/assist-audit" "$UHOME"/.local/state/assist/transcripts \
+    "$T"/helper-state/assist/transcripts
 exit $rc
