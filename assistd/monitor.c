@@ -163,6 +163,16 @@ child_kill(struct child *c, const char *why)
 	kill(c->pid, SIGKILL);
 }
 
+/* Queues IPC_SESSION_DENY or IPC_SHUTDOWN: kind (ipc_end) and text. */
+static int
+monitor_send_end(struct child *c, uint8_t type, uint8_t kind,
+		 const char *text)
+{
+	struct ipc_ctl m = { .kind = kind, .text = (char *)text };
+
+	return ipc_send_ctl(&c->ipc, type, &m);
+}
+
 static void
 begin_stop(struct monitor *m, enum monitor_stop cause, int status,
 	   const char *why)
@@ -181,7 +191,9 @@ begin_stop(struct monitor *m, enum monitor_stop cause, int status,
 
 		if (c->pid == 0 || c->reaped || c->ipc_eof)
 			continue;
-		if (ipc_send_str(&c->ipc, IPC_SHUTDOWN, why) != BUF_OK)
+		if (monitor_send_end(c, IPC_SHUTDOWN,
+		    cause == MONITOR_STOP_TRANSCRIPT ? IPC_END_TRANSCRIPT :
+		    IPC_END_SHUTDOWN, why) != BUF_OK)
 			child_kill(c, "cannot queue shutdown");
 	}
 }
@@ -438,39 +450,45 @@ on_auth_result(struct monitor *m, struct child *c, struct buf *body)
 static void
 on_session_request(struct monitor *m, struct child *c, struct buf *body)
 {
-	char *sub = NULL;
+	struct ipc_ctl req, grant = { .mode = 0 };
 	const char *deny = NULL;
+	uint8_t kind = IPC_END_SHUTDOWN;
 	int r;
 
-	if (ipc_decode_str(body, &sub) != BUF_OK || !c->authed ||
-	    c->session) {
-		free(sub);
+	if (ipc_decode_ctl(body, IPC_SESSION_REQUEST, &req) != BUF_OK) {
+		child_kill(c, "malformed session request");
+		return;
+	}
+	grant.mode = req.mode;
+	ipc_ctl_free(&req);
+	if (!c->authed || c->session) {
 		child_kill(c, "session request out of order");
 		return;
 	}
-	free(sub);
-	if (m->stop_ms != 0 || m->sessions_done > 0)
+	if (m->stop_ms != 0 || m->sessions_done > 0) {
 		deny = "assistd is shutting down";
-	else if (m->sessions_live >= MONITOR_MAX_SESSIONS)
+	} else if (m->sessions_live >= MONITOR_MAX_SESSIONS) {
 		deny = "the user is already in a session with another helper";
+		kind = IPC_END_BUSY;
+	}
 	if (deny != NULL) {
 		log_info("%s: session refused: %s", c->peer, deny);
-		r = ipc_send_str(&c->ipc, IPC_SESSION_DENY, deny);
+		r = monitor_send_end(c, IPC_SESSION_DENY, kind, deny);
 		monitor_audited(m, audit_session(m->tr, c->conn, c->helper,
 		    deny));
 	} else if (audit_session(m->tr, c->conn, c->helper, NULL) != 0) {
 		/* No session that the transcript does not hold. */
 		log_info("%s: session refused: %s", c->peer,
 		    MONITOR_REFUSED_TRANSCRIPT);
-		r = ipc_send_str(&c->ipc, IPC_SESSION_DENY,
-		    MONITOR_REFUSED_TRANSCRIPT);
+		r = monitor_send_end(c, IPC_SESSION_DENY,
+		    IPC_END_TRANSCRIPT, MONITOR_REFUSED_TRANSCRIPT);
 		monitor_audited(m, -1);
 	} else {
 		c->session = true;
 		c->session_ms = clock_now_ms();
 		m->sessions_live++;
 		log_info("%s: session started", c->peer);
-		r = ipc_send(&c->ipc, IPC_SESSION_GRANT, NULL, 0);
+		r = ipc_send_ctl(&c->ipc, IPC_SESSION_GRANT, &grant);
 	}
 	if (r != BUF_OK)
 		child_kill(c, "cannot queue reply");

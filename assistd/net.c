@@ -64,9 +64,9 @@ netconn_ipc_flush(struct netconn *c, int r)
 }
 
 int
-netconn_ipc_str(struct netconn *c, uint8_t type, const char *s)
+netconn_ipc_ctl(struct netconn *c, uint8_t type, const struct ipc_ctl *m)
 {
-	return netconn_ipc_flush(c, ipc_send_str(&c->ipc, type, s));
+	return netconn_ipc_flush(c, ipc_send_ctl(&c->ipc, type, m));
 }
 
 int
@@ -155,36 +155,34 @@ net_message(ssh_session s, ssh_message m, void *ud)
 static void
 net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 {
-	char *s = NULL;
+	struct ipc_ctl m;
 
-	switch (type) {
-	case IPC_SESSION_GRANT:
-		if (ipc_decode_empty(body) != BUF_OK)
-			break;
-		netchan_granted(c);
-		return;
-	case IPC_SESSION_DENY:
-		if (ipc_decode_str(body, &s) != BUF_OK)
-			break;
-		netchan_denied(c, s);
-		free(s);
-		return;
-	case IPC_SHUTDOWN:
-		if (ipc_decode_str(body, &s) != BUF_OK)
-			break;
-		{
-			char w[NETCONN_REASON_MAX - 32];
-
-			log_sanitize(w, sizeof(w), s, IPC_MAX_STR);
-			netchan_shutdown(c, w);
-			netconn_end(c, false, w, "shutdown by the monitor: %s",
-			    w);
-		}
-		free(s);
+	if (!ipc_is_ctl(type) || ipc_decode_ctl(body, type, &m) != BUF_OK) {
+		netconn_end(c, true, "Internal error", "bad message from the "
+		    "monitor (type %u)", (unsigned)type);
 		return;
 	}
-	netconn_end(c, true, "Internal error",
-	    "bad message from the monitor (type %u)", type);
+	switch (type) {
+	case IPC_SESSION_GRANT:
+		netchan_granted(c);
+		break;
+	case IPC_SESSION_DENY:
+		netchan_denied(c, m.text);
+		break;
+	case IPC_SHUTDOWN: {
+		char w[NETCONN_REASON_MAX - 32];
+
+		log_sanitize(w, sizeof(w), m.text, IPC_MAX_STR);
+		netchan_shutdown(c, w);
+		netconn_end(c, false, w, "shutdown by the monitor: %s", w);
+		break;
+	}
+	default:
+		netconn_end(c, true, "Internal error", "unexpected message "
+		    "from the monitor (type %u)", (unsigned)type);
+		break;
+	}
+	ipc_ctl_free(&m);
 }
 
 static int

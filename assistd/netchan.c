@@ -58,6 +58,7 @@ static int
 netchan_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 {
 	struct netconn *c = ud;
+	struct ipc_ctl req = { .mode = IPC_MODE_VIEW };
 	char n[NETCHAN_TEXT_MAX];
 
 	(void)s;
@@ -72,7 +73,7 @@ netchan_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 		    NETCONN_SUBSYSTEM);
 		return 1;
 	}
-	if (netconn_ipc_str(c, IPC_SESSION_REQUEST, NETCONN_SUBSYSTEM) != 0)
+	if (netconn_ipc_ctl(c, IPC_SESSION_REQUEST, &req) != 0)
 		return 1;
 	c->chan_state = NETCHAN_WAIT_GRANT;
 	log_debug("subsystem %s asked; waiting for the monitor",

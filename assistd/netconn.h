@@ -81,7 +81,7 @@ void netconn_end(struct netconn *c, bool failed, const char *helper_msg,
 
 /* Queues an IPC message and writes it (bounded wait); a failure ends the
  * connection. 0 or -1. */
-int netconn_ipc_str(struct netconn *c, uint8_t type, const char *s);
+int netconn_ipc_ctl(struct netconn *c, uint8_t type, const struct ipc_ctl *m);
 int netconn_ipc_auth(struct netconn *c, const struct ipc_auth_result *m);
 int netconn_ipc_closed(struct netconn *c, const struct ipc_closed *m);
 

@@ -268,6 +268,135 @@ fail:
 }
 
 int
+ipc_is_ctl(uint8_t type)
+{
+	switch (type) {
+	case IPC_SESSION_REQUEST: case IPC_MODE_REQUEST: case IPC_CODE_CHECK:
+	case IPC_SESSION_GRANT: case IPC_SESSION_DENY: case IPC_SHUTDOWN:
+	case IPC_CONSENT_WAIT: case IPC_MODE: case IPC_CODE_RESULT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *
+ipc_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case IPC_MODE_VIEW:
+		return "view";
+	case IPC_MODE_CONTROL:
+		return "control";
+	default:
+		return "?";
+	}
+}
+
+const char *
+ipc_end_name(uint8_t kind)
+{
+	static const char *const names[IPC_END_MAX + 1] = {
+		"?", "refused", "timeout", "busy", "shutdown", "user_ended",
+		"error", "transcript",
+	};
+
+	return kind <= IPC_END_MAX ? names[kind] : "?";
+}
+
+int
+ipc_send_ctl(struct ipc *c, uint8_t type, const struct ipc_ctl *m)
+{
+	struct buf b;
+	int r;
+
+	if (!ipc_is_ctl(type))
+		return BUF_ERR_FORMAT;
+	buf_init(&b, 2 * IPC_MAX_STR + 16);
+	if ((r = buf_put_u8(&b, m->mode)) == BUF_OK &&
+	    (r = buf_put_u8(&b, m->kind)) == BUF_OK &&
+	    (r = buf_put_u32(&b, m->num)) == BUF_OK &&
+	    (r = ipc_put_str(&b, m->text)) == BUF_OK &&
+	    (r = ipc_put_str(&b, m->text2)) == BUF_OK)
+		r = ipc_send(c, type, buf_ptr(&b), buf_avail(&b));
+	buf_free(&b);
+	return r;
+}
+
+void
+ipc_ctl_free(struct ipc_ctl *m)
+{
+	free(m->text);
+	free(m->text2);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+ipc_mode_ok(uint8_t mode)
+{
+	return mode == IPC_MODE_VIEW || mode == IPC_MODE_CONTROL;
+}
+
+/* The per-type rules of ipc.h's table; text lengths checked here too. */
+static bool
+ipc_ctl_ok(uint8_t type, const struct ipc_ctl *m)
+{
+	size_t tl = strlen(m->text), t2 = strlen(m->text2);
+
+	switch (type) {
+	case IPC_SESSION_REQUEST:
+		return ipc_mode_ok(m->mode) && m->kind <= 1 && m->num == 0 &&
+		    tl <= IPC_REASON_MAX && t2 == 0;
+	case IPC_MODE_REQUEST:
+		return m->mode == 0 && m->kind == 0 && m->num == 0 &&
+		    tl == 0 && t2 == 0;
+	case IPC_CODE_CHECK:
+		return m->mode == 0 && m->kind == 0 && m->num == 0 &&
+		    tl <= IPC_CODE_MAX && t2 == 0;
+	case IPC_SESSION_GRANT:
+		return ipc_mode_ok(m->mode) && m->kind == 0 && m->num == 0 &&
+		    tl == 0 && t2 == 0;
+	case IPC_SESSION_DENY:
+	case IPC_SHUTDOWN:
+		return m->mode == 0 && m->kind >= 1 &&
+		    m->kind <= IPC_END_MAX && m->num == 0 && t2 == 0;
+	case IPC_CONSENT_WAIT:
+		return m->mode == 0 && m->kind == 0 && tl >= 1 &&
+		    tl <= IPC_CODE_MAX && t2 >= 1;
+	case IPC_MODE:
+		return ipc_mode_ok(m->mode) && (m->kind == IPC_BY_USER ||
+		    m->kind == IPC_BY_HELPER) && m->num == 0 && tl == 0 &&
+		    t2 == 0;
+	case IPC_CODE_RESULT:
+		return m->mode == 0 && m->kind <= 1 && tl == 0 && t2 == 0;
+	default:
+		return false;
+	}
+}
+
+int
+ipc_decode_ctl(struct buf *body, uint8_t type, struct ipc_ctl *m)
+{
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = buf_get_u8(body, &m->mode)) != BUF_OK ||
+	    (r = buf_get_u8(body, &m->kind)) != BUF_OK ||
+	    (r = buf_get_u32(body, &m->num)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->text)) != BUF_OK ||
+	    (r = buf_get_cstring(body, IPC_MAX_STR, &m->text2)) != BUF_OK)
+		goto fail;
+	if (buf_avail(body) != 0 || !ipc_ctl_ok(type, m)) {
+		r = BUF_ERR_FORMAT;
+		goto fail;
+	}
+	return BUF_OK;
+fail:
+	ipc_ctl_free(m);
+	return r;
+}
+
+int
 ipc_send_str(struct ipc *c, uint8_t type, const char *s)
 {
 	struct buf b;

@@ -22,11 +22,62 @@ enum ipc_type {
 	IPC_AUTH_RESULT = 1,	/* an authentication decision */
 	IPC_SESSION_REQUEST = 2,/* authenticated helper asks for a session */
 	IPC_CLOSED = 3,		/* the connection ended; why, bytes */
+	IPC_MODE_REQUEST = 4,	/* the helper asks for control (ipc_ctl) */
+	IPC_CODE_CHECK = 5,	/* a one-time code answer (ipc_ctl text) */
 	/* monitor -> network process */
-	IPC_SESSION_GRANT = 64,	/* go ahead with the session */
-	IPC_SESSION_DENY = 65,	/* no session; why (shown to the helper) */
-	IPC_SHUTDOWN = 66,	/* end the connection now; why */
+	IPC_SESSION_GRANT = 64,	/* go ahead, in this mode (ipc_ctl) */
+	IPC_SESSION_DENY = 65,	/* no session; kind, why (ipc_ctl) */
+	IPC_SHUTDOWN = 66,	/* end the connection now; kind, why */
+	IPC_CONSENT_WAIT = 67,	/* the question is on the user's screen */
+	IPC_MODE = 68,		/* the mode changed; by whom (ipc_ctl) */
+	IPC_CODE_RESULT = 69,	/* one-time code right or not; tries left */
 };
+
+/* Access modes (ipc_ctl.mode). */
+enum ipc_mode { IPC_MODE_VIEW = 1, IPC_MODE_CONTROL = 2 };
+
+/* Why a session was refused or ended (ipc_ctl.kind of IPC_SESSION_DENY
+ * and IPC_SHUTDOWN); the helper is told which. */
+enum ipc_end {
+	IPC_END_REFUSED = 1,	/* the user said no */
+	IPC_END_TIMEOUT = 2,	/* the user did not answer in time */
+	IPC_END_BUSY = 3,	/* the user is with another helper */
+	IPC_END_SHUTDOWN = 4,	/* assistd is stopping */
+	IPC_END_USER = 5,	/* the user ended the session */
+	IPC_END_ERROR = 6,	/* an internal error */
+	IPC_END_TRANSCRIPT = 7,	/* the transcript cannot be written */
+	IPC_END_MAX = 7,
+};
+
+/* Who changed the mode (ipc_ctl.kind of IPC_MODE). */
+enum ipc_by { IPC_BY_USER = 1, IPC_BY_HELPER = 2 };
+
+/*
+ * The small control messages, one struct, checked per type by
+ * ipc_decode_ctl (fields a type does not use must be 0 / ""):
+ *   IPC_SESSION_REQUEST  mode (requested), kind (1: via the control
+ *                        channel, 0: plain "rfb"), text = reason
+ *   IPC_MODE_REQUEST     (nothing)
+ *   IPC_CODE_CHECK       text = the helper's answer
+ *   IPC_SESSION_GRANT    mode
+ *   IPC_SESSION_DENY     kind (ipc_end), text = message for the helper
+ *   IPC_SHUTDOWN         kind (ipc_end), text = message for the helper
+ *   IPC_CONSENT_WAIT     num = timeout in seconds, text = verification
+ *                        code, text2 = the user's name
+ *   IPC_MODE             mode, kind (ipc_by)
+ *   IPC_CODE_RESULT      kind (1 right, 0 wrong), num = tries left
+ * Strings are owned by the struct after decode (ipc_ctl_free).
+ */
+struct ipc_ctl {
+	uint8_t mode;
+	uint8_t kind;
+	uint32_t num;
+	char *text;
+	char *text2;
+};
+
+#define IPC_REASON_MAX	200	/* a helper's stated reason, bytes */
+#define IPC_CODE_MAX	32	/* a verification or one-time code */
 
 /* IPC_AUTH_RESULT. Strings are owned by the struct after decode. */
 struct ipc_auth_result {
@@ -63,8 +114,6 @@ struct ipc_closed {
 	uint64_t bytes_out;	/* session stream bytes to the helper */
 };
 
-/* IPC_SESSION_REQUEST, IPC_SESSION_DENY, IPC_SHUTDOWN carry one string
- * (subsystem name or reason); IPC_SESSION_GRANT is empty. */
 
 /* A connection's buffered state. fd is not owned. */
 struct ipc {
@@ -102,6 +151,18 @@ void ipc_auth_result_free(struct ipc_auth_result *m);
 int ipc_send_closed(struct ipc *c, const struct ipc_closed *m);
 int ipc_decode_closed(struct buf *body, struct ipc_closed *m);
 void ipc_closed_free(struct ipc_closed *m);
+
+/* Any of the ipc_ctl types; NULL strings are sent as "". */
+int ipc_send_ctl(struct ipc *c, uint8_t type, const struct ipc_ctl *m);
+/* Decodes a body of that type and checks every field for it. */
+int ipc_decode_ctl(struct buf *body, uint8_t type, struct ipc_ctl *m);
+void ipc_ctl_free(struct ipc_ctl *m);
+/* 1 when type is one of the ipc_ctl types, else 0. */
+int ipc_is_ctl(uint8_t type);
+/* "view" / "control" / "?" and "refused", "timeout", ... for logs and the
+ * transcript. */
+const char *ipc_mode_name(uint8_t mode);
+const char *ipc_end_name(uint8_t kind);
 
 int ipc_send_str(struct ipc *c, uint8_t type, const char *s);
 /* *s is a new C string the caller frees. */

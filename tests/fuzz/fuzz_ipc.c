@@ -14,6 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t type;
 	struct ipc_auth_result m;
 	struct ipc_closed cl;
+	struct ipc_ctl ctl;
 	char *s;
 
 	ipc_init(&c, -1);
@@ -28,6 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (type == IPC_CLOSED) {
 			if (ipc_decode_closed(&body, &cl) == BUF_OK)
 				ipc_closed_free(&cl);
+		} else if (ipc_is_ctl(type)) {
+			if (ipc_decode_ctl(&body, type, &ctl) == BUF_OK)
+				ipc_ctl_free(&ctl);
 		} else if (ipc_decode_str(&body, &s) == BUF_OK) {
 			free(s);
 		}
