@@ -123,6 +123,9 @@ ctl_printable(const char *s)
 	return true;
 }
 
+static int ctl_fail(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int
 ctl_fail(char *err, size_t errsz, const char *fmt, ...)
 {
