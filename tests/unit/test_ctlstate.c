@@ -155,13 +155,13 @@ test_wrong_time(void **unused)
 		{ true, "busy", "" },
 		{ false, "mode", "control" },
 		{ false, "control_refused", "" },
-		{ true, "mode", "" },
 	};
 	struct ctlstate_result r;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		interpret(&r, bad[i].accepted, bad[i].st, bad[i].mode, "", "");
+		interpret(&r, bad[i].accepted, bad[i].st, bad[i].mode, "user",
+		    "");
 		if (r.kind != CTLSTATE_UNEXPECTED || !r.final ||
 		    r.status != CLI_EXIT_SESSION) {
 			print_error("case %zu (%s) taken\n", i, bad[i].st);
