@@ -125,9 +125,31 @@ ctlstate_answer(const struct ctl_msg *m, struct ctlstate_result *r)
 	}
 }
 
+/* A "mode" state after acceptance. */
+static void
+ctlstate_mode(const struct ctl_msg *m, bool control_asked,
+	      struct ctlstate_result *r)
+{
+	char text[96];
+
+	if (control_asked && ctlstate_is(m->mode, "view")) {
+		r->kind = CTLSTATE_CONTROL_REFUSED;
+		ctlstate_line(r, "the user refused control", m, false);
+		return;
+	}
+	r->kind = CTLSTATE_MODE;
+	/* Control comes only from the user's yes, whoever asked. */
+	snprintf(text, sizeof(text), "mode changed to %s by the %s%s",
+	    ctlstate_mode_words(m->mode), ctlstate_is(m->mode, "control") ||
+	    !ctlstate_is(m->by, "helper") ? "user" : "helper",
+	    control_asked && ctlstate_is(m->mode, "control") ?
+	    " (your request was accepted)" : "");
+	ctlstate_line(r, text, m, false);
+}
+
 void
 ctlstate_interpret(const struct ctl_msg *m, bool accepted,
-		   struct ctlstate_result *r)
+		   bool control_asked, struct ctlstate_result *r)
 {
 	char text[64];
 
@@ -149,11 +171,7 @@ ctlstate_interpret(const struct ctl_msg *m, bool accepted,
 		ctlstate_answer(m, r);
 	} else if (accepted && ctlstate_is(m->state, CTL_STATE_MODE) &&
 	    m->mode != NULL && m->mode[0] != '\0') {
-		r->kind = CTLSTATE_MODE;
-		snprintf(text, sizeof(text), "mode changed to %s by the %s",
-		    ctlstate_mode_words(m->mode),
-		    ctlstate_is(m->by, "helper") ? "helper" : "user");
-		ctlstate_line(r, text, m, false);
+		ctlstate_mode(m, control_asked, r);
 	} else if (accepted &&
 	    ctlstate_is(m->state, CTL_STATE_CONTROL_REFUSED)) {
 		r->kind = CTLSTATE_CONTROL_REFUSED;

@@ -46,12 +46,15 @@ struct ctlstate_result {
 /*
  * Interprets CTL_STATE message m (decoded by ctl_decode, so its state,
  * mode and by are among the known words) given whether the session was
- * accepted already. A state that cannot come now (accepted twice, a
- * refusal after acceptance, a mode change before it) is UNEXPECTED:
- * final, CLI_EXIT_SESSION. Pure.
+ * accepted already and whether the helper's request for control is open.
+ * assistd answers that request with a "mode" state: control (granted) or
+ * view (refused: CONTROL_REFUSED, as a "control_refused" state is). A
+ * state that cannot come now (accepted twice, a refusal after
+ * acceptance, a mode change before it) is UNEXPECTED: final,
+ * CLI_EXIT_SESSION. Pure.
  */
 void ctlstate_interpret(const struct ctl_msg *m, bool accepted,
-			struct ctlstate_result *r);
+			bool control_asked, struct ctlstate_result *r);
 
 /*
  * The line for CTL_WAITING m: "waiting for bob to accept — verification

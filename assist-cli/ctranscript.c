@@ -245,11 +245,14 @@ ctranscript_control_request(struct ctranscript *ct)
 }
 
 int
-ctranscript_control_refused(struct ctranscript *ct, const char *detail)
+ctranscript_control_refused(struct ctranscript *ct, const char *by,
+			    const char *detail)
 {
 	struct tline l;
 
 	transcript_line(ct->t, &l, "control.refused");
+	if (by != NULL && by[0] != '\0')
+		tline_add(&l, "by", by);
 	if (detail != NULL && detail[0] != '\0')
 		tline_add(&l, "detail", detail);
 	return ct_commit(ct, &l);

@@ -113,9 +113,11 @@ int ctranscript_mode_change(struct ctranscript *ct, const char *mode,
 /* control.request: the helper asked for control. */
 int ctranscript_control_request(struct ctranscript *ct);
 
-/* control.refused: a request for control was not granted (detail: the
- * server's words, or NULL). */
-int ctranscript_control_refused(struct ctranscript *ct, const char *detail);
+/* control.refused: a request for control was not granted; by= who or
+ * what (user, timeout; NULL or "": none), detail= the server's words
+ * (NULL or "": none). */
+int ctranscript_control_refused(struct ctranscript *ct, const char *by,
+				const char *detail);
 
 /* session.start when rc is CLI_EXIT_OK (starts the duration), with mode=
  * the access granted, or control=none for an older assistd without the

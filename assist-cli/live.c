@@ -335,7 +335,7 @@ live_state(struct live *l, const struct ctl_msg *m)
 {
 	struct ctlstate_result r;
 
-	ctlstate_interpret(m, l->accepted, &r);
+	ctlstate_interpret(m, l->accepted, l->control_asked, &r);
 	switch (r.kind) {
 	case CTLSTATE_ACCEPTED:
 		l->accepted = true;
@@ -355,7 +355,8 @@ live_state(struct live *l, const struct ctl_msg *m)
 	case CTLSTATE_CONTROL_REFUSED:
 		l->control_asked = false;
 		live_say(r.line);
-		live_wrote(l, ctranscript_control_refused(l->ct, m->message));
+		live_wrote(l, ctranscript_control_refused(l->ct, r.by,
+		    m->message));
 		return;
 	default:
 		break;

@@ -35,16 +35,25 @@ state(struct ctl_msg *out, const char *st, const char *mode, const char *by,
 	buf_free(&b);
 }
 
-/* interpret STATE (st, mode, by, message) given accepted into r. */
+/* interpret STATE (st, mode, by, message) given accepted (and a
+ * request for control open: asked) into r. */
 static void
-interpret(struct ctlstate_result *r, bool accepted, const char *st,
-	  const char *mode, const char *by, const char *message)
+interpret_asked(struct ctlstate_result *r, bool accepted, bool asked,
+		const char *st, const char *mode, const char *by,
+		const char *message)
 {
 	struct ctl_msg m;
 
 	state(&m, st, mode, by, message);
-	ctlstate_interpret(&m, accepted, r);
+	ctlstate_interpret(&m, accepted, asked, r);
 	ctl_msg_free(&m);
+}
+
+static void
+interpret(struct ctlstate_result *r, bool accepted, const char *st,
+	  const char *mode, const char *by, const char *message)
+{
+	interpret_asked(r, accepted, false, st, mode, by, message);
 }
 
 static void
@@ -138,6 +147,36 @@ test_during_session(void **unused)
 	assert_int_equal(r.kind, CTLSTATE_CONTROL_REFUSED);
 	assert_false(r.final);
 	assert_string_equal(r.line, "the user refused control");
+}
+
+/* assistd answers a request for control with a mode state: control
+ * (granted, "by" the helper who asked) or view (refused). */
+static void
+test_control_answer(void **unused)
+{
+	struct ctlstate_result r;
+
+	interpret_asked(&r, true, true, "mode", "control", "helper", "");
+	assert_int_equal(r.kind, CTLSTATE_MODE);
+	assert_string_equal(r.mode, "control");
+	assert_string_equal(r.by, "helper");
+	assert_string_equal(r.line, "mode changed to view and control by the "
+	    "user (your request was accepted)");
+	interpret_asked(&r, true, true, "mode", "view", "user", "");
+	assert_int_equal(r.kind, CTLSTATE_CONTROL_REFUSED);
+	assert_false(r.final);
+	assert_string_equal(r.line, "the user refused control");
+	interpret_asked(&r, true, true, "control_refused", "view", "timeout",
+	    "no answer");
+	assert_int_equal(r.kind, CTLSTATE_CONTROL_REFUSED);
+	assert_string_equal(r.by, "timeout");
+	/* no request open: a plain change */
+	interpret_asked(&r, true, false, "mode", "view", "user", "");
+	assert_int_equal(r.kind, CTLSTATE_MODE);
+	assert_string_equal(r.line, "mode changed to view only by the user");
+	interpret_asked(&r, true, false, "mode", "view", "helper", "");
+	assert_string_equal(r.line, "mode changed to view only by the "
+	    "helper");
 }
 
 /* A hostile or broken server: states that cannot come now end the
@@ -243,6 +282,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_answer),
 		cmocka_unit_test(test_during_session),
+		cmocka_unit_test(test_control_answer),
 		cmocka_unit_test(test_wrong_time),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_waiting),

@@ -342,7 +342,9 @@ test_consent(void **unused)
 	    "control", "view", "ok\n event=x"), 0);
 	assert_int_equal(ctranscript_session(&ct, CLI_EXIT_OK, "", "view"), 0);
 	assert_int_equal(ctranscript_control_request(&ct), 0);
-	assert_int_equal(ctranscript_control_refused(&ct, ""), 0);
+	assert_int_equal(ctranscript_control_refused(&ct, "", NULL), 0);
+	assert_int_equal(ctranscript_control_refused(&ct, "timeout",
+	    "no answer"), 0);
 	assert_int_equal(ctranscript_control_request(&ct), 0);
 	assert_int_equal(ctranscript_consent_wait(&ct, "control", "bob",
 	    "000001", 30), 0);
@@ -352,7 +354,7 @@ test_consent(void **unused)
 	assert_int_equal(ctranscript_stop(&ct, CLI_EXIT_OK, NULL), 0);
 	assert_int_equal(ctranscript_close(&ct), 0);
 	n = read_lines(path, lines);
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 12);
 	assert_non_null(strstr(lines[1], " event=consent.wait seq=2 "
 	    "what=session ws_user=\"bo b\" code=482913 timeout_s=60 chain="));
 	assert_non_null(strstr(lines[2], " event=consent.outcome seq=3 "
@@ -365,11 +367,13 @@ test_consent(void **unused)
 	/* no detail: no field */
 	assert_non_null(strstr(lines[5], " event=control.refused seq=6 "
 	    "chain="));
-	assert_non_null(strstr(lines[7], " event=consent.wait seq=8 "
+	assert_non_null(strstr(lines[6], " event=control.refused seq=7 "
+	    "by=timeout detail=\"no answer\" chain="));
+	assert_non_null(strstr(lines[8], " event=consent.wait seq=9 "
 	    "what=control ws_user=bob code=000001 timeout_s=30 chain="));
-	assert_non_null(strstr(lines[8], " event=mode.change seq=9 "
+	assert_non_null(strstr(lines[9], " event=mode.change seq=10 "
 	    "mode=control by=user chain="));
-	assert_non_null(strstr(lines[9], " event=session.end seq=10 "
+	assert_non_null(strstr(lines[10], " event=session.end seq=11 "
 	    "reason=user_ended duration_ms="));
 	check_chains(lines, n, last);
 
