@@ -437,6 +437,9 @@ netchan_step(struct netconn *c, struct netchan *nc)
 	if (nc->pump != NULL && chanpump_after_poll(nc->pump) != 0) {
 		const char *e = chanpump_error(nc->pump);
 
+		/* The connection itself died: net.c says how (net_closed). */
+		if (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))
+			return;
 		netconn_end(c, false, NULL, "%s ended: %s",
 		    nc->kind == NETCHAN_CTL ? "control channel" :
 		    "session stream", e ? e : "channel failed");

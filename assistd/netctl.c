@@ -329,16 +329,6 @@ netctl_denied(struct netconn *c, const struct ipc_ctl *m)
 	const char *state;
 
 	log_sanitize(w, sizeof(w), m->text, IPC_MAX_STR);
-	if (c->sess == NETSESS_GRANTED && c->control_asked) {
-		/* The answer to the helper's request for control. */
-		c->control_asked = false;
-		log_info("request for control from %s refused: %s",
-		    c->p->peer, w);
-		netctl_state(c, CTL_STATE_CONTROL_REFUSED,
-		    netctl_mode_name(c->mode), m->kind == IPC_END_TIMEOUT ?
-		    "timeout" : "user", m->text);
-		return;
-	}
 	if (c->sess != NETSESS_WAIT) {
 		netctl_out_of_order(c, "a session refusal");
 		return;
@@ -364,16 +354,29 @@ netctl_denied(struct netconn *c, const struct ipc_ctl *m)
 	netconn_end(c, false, NULL, "session refused: %s", w);
 }
 
+/*
+ * The mode changed, or (ipc.h) the answer to the helper's request for
+ * control: control by the helper = granted, view by the user = refused
+ * or not answered in time (CTL_STATE_CONTROL_REFUSED).
+ */
 static void
 netctl_mode(struct netconn *c, const struct ipc_ctl *m)
 {
+	bool refused;
+
 	if (c->sess != NETSESS_GRANTED) {
 		netctl_out_of_order(c, "a mode change");
 		return;
 	}
+	refused = c->control_asked && m->mode == IPC_MODE_VIEW;
+	c->control_asked = false;
 	c->mode = m->mode;
-	if (m->mode == IPC_MODE_CONTROL)
-		c->control_asked = false;
+	if (refused) {
+		log_info("request for control from %s refused", c->p->peer);
+		netctl_state(c, CTL_STATE_CONTROL_REFUSED, "view",
+		    netctl_by_name(m->kind), "");
+		return;
+	}
 	log_info("access of %s now %s (changed by the %s)", c->p->peer,
 	    netctl_mode_name(m->mode), netctl_by_name(m->kind));
 	if (c->ctl != NULL)

@@ -7,7 +7,11 @@
 # before the acceptance) end the connection with a reason logged that
 # names the peer, and the helper is told (STATE ended by error); a busy
 # user is a STATE busy; assistd's shutdown is a STATE ended by shutdown
-# before the disconnect. Plain "ssh -s rfb" is net_session.sh's.
+# before the disconnect; the user's no, silence, and answers to a later
+# request for control reach the helper as STATEs; a plain "ssh -s rfb"
+# gets no RFB byte, and its early bytes go nowhere, before the user's yes
+# (the rest of plain "ssh -s rfb" is net_session.sh's). The user answers
+# through the test askpass (lib.sh).
 . "$TOP/tests/e2e/lib.sh"
 CC="$BUILD/tests/ctl_client"
 
@@ -108,6 +112,12 @@ else
 	notok "hello view (rc=$CCRC): $(cat "$T/view.cc")"
 fi
 check "monitor asked with view access" logged b 'helper asks for view access'
+check "waiting line (user, 6-digit code, timeout) before the acceptance" \
+    sh -c "grep -Exq 'waiting user=$TEST_USER code=[0-9]{6} timeout=60' '$T/view.cc' &&
+    [ \$(grep -n '^waiting' '$T/view.cc' | cut -d: -f1) -lt \
+      \$(grep -n '^state accepted' '$T/view.cc' | cut -d: -f1) ]"
+check "the helper's reason is in the user's question" \
+    grep -q 'ticket-4711' "$ASKPASS_DIR/q.1"
 check "session started" logged b 'session started'
 # the greeting came only after the STATE: its line is later in the output
 check "greeting after the acceptance" sh -c \
@@ -147,7 +157,7 @@ wait_for "$T/hold.out" '^state accepted' 10
 timeout 30 "$CC" -p "$PORT" -u "$TEST_USER" -i "$T/second" \
     ctl hello:control wait:busy read >"$T/busy.cc" 2>&1
 CCRC=$?
-if [ $CCRC -eq 0 ] && grep -qx 'state busy mode= by= message=the user is already in a session with another helper' \
+if [ $CCRC -eq 0 ] && grep -qx 'state busy mode= by= message=the user is busy with another helper' \
     "$T/busy.cc" && grep -Eq '^(eof|closed: .*)$' "$T/busy.cc"; then
 	ok "second helper told busy, then the end"
 else
@@ -162,3 +172,104 @@ else
 	notok "shutdown told (rc=$EXITCODE): $(cat "$T/hold.out")"
 fi
 wait_exit "$DPID" 10
+
+# 6. The user says no; silence (--consent-timeout) is no too.
+askpass_answer no
+start_assistd e -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+cc no ctl hello:control wait:refused read
+if [ $CCRC -eq 0 ] && has no "state refused mode= by= message=the user refused" &&
+    grep -Eq '^(eof|closed: .*)$' "$T/no.cc"; then
+	ok "the user's no told as STATE refused, then the end"
+else
+	notok "the user's no (rc=$CCRC): $(cat "$T/no.cc")"
+fi
+stop "$DPID"
+askpass_answer sleep
+start_assistd f -o AuthorizedKeysFile="$T/authorized" --wait 60 -v \
+    --consent-timeout 2 || { notok "assistd starts"; exit 1; }
+cc silence ctl hello:view wait:timeout read
+if [ $CCRC -eq 0 ] &&
+    has silence "state timeout mode= by= message=the user did not answer in time"; then
+	ok "no answer told as STATE timeout"
+else
+	notok "no answer (rc=$CCRC): $(cat "$T/silence.cc")"
+fi
+stop "$DPID"
+
+# 7. A later request for control in a view session: the user is asked
+#    again; yes is a STATE mode (control, by the helper), no a STATE
+#    control_refused (still view).
+rm -f "$ASKPASS_DIR"/answer* "$ASKPASS_DIR"/calls "$ASKPASS_DIR"/q.*
+askpass_answer yes
+start_assistd g -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+cc ctlyes ctl hello:view wait:accepted rfb reqctl wait:mode reqctl sleep:300
+if [ $CCRC -eq 0 ] && has ctlyes "state accepted mode=view by= message=" &&
+    has ctlyes "state mode mode=control by=helper message=" &&
+    [ "$(askpass_calls)" -eq 2 ]; then
+	ok "control asked later and granted: STATE mode control"
+else
+	notok "control granted later (rc=$CCRC, $(askpass_calls) questions): $(cat "$T/ctlyes.cc")"
+fi
+check "a request once in control is not asked" logged g \
+    'ignored a request for control from .*: already in control'
+wait_exit "$DPID" 10
+rm -f "$ASKPASS_DIR"/answer* "$ASKPASS_DIR"/calls "$ASKPASS_DIR"/q.*
+printf 'no\n' >"$ASKPASS_DIR/answer.2"
+share "$ASKPASS_DIR/answer.2"
+start_assistd h -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+cc ctlno ctl hello:view wait:accepted reqctl wait:control_refused rfb
+if [ $CCRC -eq 0 ] &&
+    has ctlno "state control_refused mode=view by=user message=" &&
+    has ctlno "rfb greeting RFB 003.008"; then
+	ok "control refused later: STATE control_refused, session goes on"
+else
+	notok "control refused later (rc=$CCRC): $(cat "$T/ctlno.cc")"
+fi
+wait_exit "$DPID" 10
+
+# 8. Plain "ssh -s rfb" while the user takes 3 s to answer: the waiting
+#    line at once, no RFB byte before the yes, the helper's early bytes
+#    dropped (not forwarded), then the greeting.
+rm -f "$ASKPASS_DIR"/answer* "$ASKPASS_DIR"/calls "$ASKPASS_DIR"/q.*
+askpass_answer "after 3"
+start_assistd i -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+{ printf 'EARLYBYTES'; sleep 6; } | $SSHC -i "$T/helper" -p "$PORT" \
+    -s "$TEST_USER@127.0.0.1" rfb >"$T/plain.out" 2>"$T/plain.err" &
+PLAIN=$!
+PIDS="$PIDS $PLAIN"
+if wait_for "$T/plain.err" '^assistd: waiting for .* to accept; verification code [0-9]{6} \(60 s\)$' 10 &&
+    sleep 1 && [ ! -s "$T/plain.out" ]; then
+	ok "plain rfb: waiting line, no RFB byte before the yes"
+else
+	notok "plain rfb waiting: out=$(od -c "$T/plain.out" | head -n 2) err=$(cat "$T/plain.err")"
+fi
+if wait_exit "$PLAIN" 20 && [ "$EXITCODE" -eq 0 ] &&
+    [ "$(od -An -c "$T/plain.out" | tr -d ' \n')" = 'RFB003.008\n' ]; then
+	ok "plain rfb: the greeting after the yes, exit 0"
+else
+	notok "plain rfb greeting (rc=$EXITCODE): $(od -c "$T/plain.out" | head -n 2)"
+fi
+check "early bytes dropped, not forwarded" logged i \
+    'dropped 10 bytes 127\.0\.0\.1 port [0-9]+ sent on "rfb" before the session was granted'
+wait_exit "$DPID" 10
+
+# 9. While the user is being asked: "rfb" is refused even after HELLO;
+#    a helper who leaves then ends its connection as "helper
+#    disconnected" (not as a failed stream).
+askpass_answer "after 3"
+start_assistd j -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+cc asking ctl hello:view wait:waiting rfb
+if [ $CCRC -eq 0 ] && has asking "rfb refused" &&
+    ! grep -q '^state accepted' "$T/asking.cc"; then
+	ok "rfb while the user is asked refused"
+else
+	notok "rfb while the user is asked (rc=$CCRC): $(cat "$T/asking.cc")"
+fi
+check "helper leaving while asked: helper disconnected" logged j \
+    'connection closed: helper disconnected$'
+stop "$DPID"
