@@ -180,14 +180,15 @@ live_signal_cb(socket_t fd, int revents, void *ud)
 /* ---- set-up and tear-down ---- */
 
 /* Commands come from a terminal or a pipe (or socket), not from
- * /dev/null or a file. */
+ * /dev/null or a file; nor from a terminal we run in the background of
+ * (reading it would stop us with SIGTTIN). */
 static bool
 live_stdin_usable(void)
 {
 	struct stat st;
 
 	if (isatty(STDIN_FILENO))
-		return true;
+		return tcgetpgrp(STDIN_FILENO) == getpgrp();
 	return fstat(STDIN_FILENO, &st) == 0 &&
 	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }

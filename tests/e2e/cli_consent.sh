@@ -5,7 +5,8 @@
 # holds its session, asked nothing), a later request for control accepted
 # and refused, the user ending the session on assistd's terminal (tmux),
 # the helper leaving with q, SIGTERM and SIGINT (transcript closed
-# cleanly), stdin at EOF not ending a session, --reason limits.
+# cleanly), stdin at EOF not ending a session, commands typed on a
+# terminal, --reason limits.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
 . "$TOP/tests/e2e/transcript_common.inc"
@@ -323,7 +324,29 @@ else
 fi
 askpass_answer yes
 
-# --- 11. --reason limits: usage errors, before any connection
+# --- 11. on a terminal: the commands typed there
+if start_d d11 $AK; then
+	Q=$(($(askpass_calls) + 1))
+	# shellcheck disable=SC2086
+	{ sleep 3; printf 'c\n'; sleep 3; printf 'q\n'; sleep 2; } |
+	    env -u SSH_AUTH_SOCK HOME="$HHOME" timeout 30 script -qefc \
+	    "$(quote_args "$CLI" $KNOWN --view-only "$TEST_USER@127.0.0.1:$PORT")" \
+	    /dev/null >"$T/seven.tty" 2>&1
+	RC=$?
+	check "terminal: c then q typed, exit 0" [ "$RC" -eq 0 ]
+	says "... told how to ask for control" "$T/seven.tty" \
+	    "type c and Enter to ask for control"
+	says "... control granted" "$T/seven.tty" \
+	    "assist-cli: mode changed to view and control by the user"
+	says "... then left" "$T/seven.tty" "assist-cli: you left the session"
+	check "... the user was asked for control" grep -q \
+	    'now asks to CONTROL' "$(question $((Q + 1)))"
+	wait_exit "$DPID" 10
+else
+	notok "assistd d11 did not start"
+fi
+
+# --- 12. --reason limits: usage errors, before any connection
 n=$(ls "$CTDIR" | wc -l)
 cli --reason "$(printf '%0201d' 0)" "$TEST_USER@127.0.0.1:1"
 expect_rc "--reason of 201 bytes: usage error" $EXIT_USAGE
