@@ -652,14 +652,13 @@ live_use(struct live *l)
 	return live_finish(l);
 }
 
-/* The user said yes: the rfb channel, recorded before it is used. */
+/* The rfb channel opened (rc CLI_EXIT_OK) or not: recorded (with the
+ * mode granted, NULL without the control channel), then used. */
 static int
-live_session(struct live *l)
+live_opened(struct live *l, int rc, const char *mode)
 {
-	int rc, w;
+	int w = ctranscript_session(l->ct, rc, l->err, mode);
 
-	rc = session_open(l->ss, l->s, &l->se, l->err, l->errsz);
-	w = ctranscript_session(l->ct, rc, l->err, l->mode);
 	if (w != 0) {
 		l->rc = ctranscript_failclosed(l->ct, rc, l->err, l->errsz);
 		return live_finish(l);
@@ -668,7 +667,16 @@ live_session(struct live *l)
 		l->rc = rc;
 		return live_finish(l);
 	}
+	l->accepted = true;
 	return live_use(l);
+}
+
+/* The user said yes: the rfb channel, recorded before it is used. */
+static int
+live_session(struct live *l)
+{
+	return live_opened(l, session_open(l->ss, l->s, &l->se, l->err,
+	    l->errsz), l->mode);
 }
 
 /* The first request fails before any answer: recorded as a refused
@@ -719,7 +727,7 @@ static int
 live_legacy(struct live *l)
 {
 	char target[SETTINGS_MAX_TARGET], why[CTRANSCRIPT_MAX_ERR];
-	int rc, w;
+	int rc;
 
 	rc = session_open_on(control_take_channel(&l->ctl), l->s, &l->se,
 	    l->err, l->errsz);
@@ -733,17 +741,7 @@ live_legacy(struct live *l)
 		    "assistd?); its screen channel was opened directly",
 		    settings_target(l->s, target, sizeof(target)));
 	}
-	w = ctranscript_session(l->ct, rc, l->err, NULL);
-	if (w != 0) {
-		l->rc = ctranscript_failclosed(l->ct, rc, l->err, l->errsz);
-		return live_finish(l);
-	}
-	if (rc != CLI_EXIT_OK) {
-		l->rc = rc;
-		return live_finish(l);
-	}
-	l->accepted = true;
-	return live_use(l);
+	return live_opened(l, rc, NULL);
 }
 
 int
