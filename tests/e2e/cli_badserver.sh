@@ -4,7 +4,8 @@
 # HELLO with bytes written here: frames of bad length, a bad code, a
 # message only clients send, a state at the wrong time, escape sequences
 # in server text, silence after WAITING, and a refused rfb channel after
-# acceptance. Each ends with one clear error line and its own exit
+# acceptance; and a server without the control channel at all (an older
+# assistd). Each ends with one clear error line and its own exit
 # status, nothing hangs, nothing reaches the terminal unescaped, and the
 # helper's transcript says what happened.
 . "$TOP/tests/e2e/lib.sh"
@@ -42,12 +43,17 @@ state() { frame $STATE "$(str "$1")$(str "$2")$(str "$3")$(str "$4")"; }
 
 # bad NAME HEX ARGS...: pump_server replying HEX to the HELLO, then
 # assist-cli ARGS... (exit status in $RC, the transcript in $F).
-bad() {
-	bname=$1
-	hexbytes "$2" >"$T/$bname.reply"
-	shift 2
+bad() { scripted -r "$@"; }
+# old NAME HEX ARGS...: the same with a server that refuses the control
+# channel and sends HEX on the rfb subsystem (an older assistd).
+old() { scripted -R "$@"; }
+scripted() {
+	sflag=$1
+	bname=$2
+	hexbytes "$3" >"$T/$bname.reply"
+	shift 3
 	bg "$bname" "$SERVER" -k "$T/host" -a "$T/helperkey.pub" \
-	    -l 127.0.0.1 -p 0 -t 60 -r "$T/$bname.reply"
+	    -l 127.0.0.1 -p 0 -t 60 "$sflag" "$T/$bname.reply"
 	SPID=$LASTPID
 	if ! wait_for "$T/$bname.out" '^listening on 127\.0\.0\.1:' 10; then
 		notok "$bname: pump_server did not start"
@@ -153,3 +159,21 @@ check "... after accepted: view only" grep -q \
 in_ct "... recorded: accepted, then session.deny" \
     " event=consent.outcome seq=5 outcome=accepted requested=view mode=view "
 in_ct "... session.deny with the reason" " event=session.deny seq=6 reason="
+
+# An older assistd: no control channel; the rfb subsystem on the same
+# channel, with a warning, no consent lines.
+GREETING=$(printf 'RFB 003.008\n' | od -An -tx1 | tr -d ' \n')
+old legacy "$GREETING"
+expect_rc "no control channel: the screen channel directly" 0
+err_has "... with a warning" \
+    "^assist-cli: warning: u@127\.0\.0\.1:$SPORT offers no session control \(an older assistd\?\); its screen channel was opened directly$"
+check "... connected" grep -q '(RFB 003.008)' "$T/cli.out"
+check "... nothing of a question" sh -c "! grep -Eq 'waiting|accepted' '$T/cli.out'"
+in_ct "... recorded: session.start control=none, right after auth.allow" \
+    " event=session.start seq=4 subsystem=rfb control=none chain="
+old oldbad "$(printf 'RFB 003.003\n' | od -An -tx1 | tr -d ' \n')"
+expect_rc "no control channel, wrong greeting: session failed" \
+    $EXIT_SESSION
+err_has "... saying both, on one line" \
+    "^assist-cli: unexpected greeting \"RFB 003\.003[^\"]*\" \(want RFB 003\.008\) \(after refusing subsystem \"assist-control\"\)$"
+check "... only that line" [ "$(wc -l <"$T/cli.err")" -eq 1 ]

@@ -17,6 +17,9 @@
  *           client sent anything (its HELLO), the bytes of REPLY_FILE
  *           are sent as they are (at most 1 MiB, whole or not at all);
  *           what the client sends is dropped
+ *   rfb     (with -R GREETING_FILE only) buffer mode: an assistd without
+ *           the control channel: GREETING_FILE's bytes at once, input
+ *           dropped
  * then prints the pump's statistics and exits (0 when the pump finished
  * cleanly). -t bounds the whole run (default 600 s).
  */
@@ -76,6 +79,9 @@ struct server {
 	uint8_t *reply;
 	size_t reply_len;
 	bool replied;
+	/* rfb */
+	uint8_t *greeting;
+	size_t greeting_len;
 };
 
 static void
@@ -83,7 +89,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: pump_server -k HOSTKEY -a AUTHORIZED_PUB "
 		"[-l ADDR] [-p PORT] [-b MAX_PENDING] [-n SOURCE_BYTES] "
-		"[-r REPLY_FILE] [-t SECONDS] [-v]\n");
+		"[-r REPLY_FILE] [-R GREETING_FILE] [-t SECONDS] [-v]\n");
 }
 
 static double
@@ -188,19 +194,19 @@ control_recv(void *ud, const uint8_t *data, size_t n)
 	return (long)n;
 }
 
-/* REPLY_FILE's bytes into sv. 0, or -1 said. */
+/* A file's bytes (at most PS_MAX_REPLY) into *out, *len. 0, or -1 said. */
 static int
-read_reply(struct server *sv, const char *path)
+read_reply(const char *path, uint8_t **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 
-	if (f == NULL || (sv->reply = malloc(PS_MAX_REPLY)) == NULL) {
+	if (f == NULL || (*out = malloc(PS_MAX_REPLY)) == NULL) {
 		log_error("%s: %s", path, strerror(errno));
 		if (f != NULL)
 			fclose(f);
 		return -1;
 	}
-	sv->reply_len = fread(sv->reply, 1, PS_MAX_REPLY, f);
+	*len = fread(*out, 1, PS_MAX_REPLY, f);
 	if (ferror(f) || fgetc(f) != EOF) {
 		log_error("%s: unreadable or over %d bytes", path, PS_MAX_REPLY);
 		fclose(f);
@@ -315,6 +321,12 @@ subsystem_request(ssh_session s, ssh_channel ch, const char *name, void *ud)
 	if (strcmp(name, "assist-control") == 0 && sv->reply != NULL) {
 		sv->subsystem = "assist-control";
 		chanpump_set_recv(sv->pump, control_recv, sv);
+		return 0;
+	}
+	if (strcmp(name, "rfb") == 0 && sv->greeting != NULL &&
+	    chanpump_write(sv->pump, sv->greeting, sv->greeting_len) == 0) {
+		sv->subsystem = "rfb";
+		chanpump_set_recv(sv->pump, discard_recv, sv);
 		return 0;
 	}
 refuse:
@@ -477,6 +489,7 @@ main(int argc, char **argv)
 {
 	const char *hostkey_path = NULL, *auth_path = NULL;
 	const char *addr = "127.0.0.1", *port = "0", *reply = NULL;
+	const char *greeting = NULL;
 	struct server sv;
 	ssh_key hostkey = NULL;
 	ssh_bind b = NULL;
@@ -487,7 +500,7 @@ main(int argc, char **argv)
 	memset(&sv, 0, sizeof(sv));
 	sv.max_pending = 256 * 1024;
 	sv.rng = 0x9e3779b97f4a7c15ULL;
-	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:r:t:v")) != -1) {
+	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:r:R:t:v")) != -1) {
 		switch (opt) {
 		case 'k': hostkey_path = optarg; break;
 		case 'a': auth_path = optarg; break;
@@ -496,6 +509,7 @@ main(int argc, char **argv)
 		case 'b': sv.max_pending = strtoul(optarg, NULL, 10); break;
 		case 'n': sv.source_left = strtoull(optarg, NULL, 10); break;
 		case 'r': reply = optarg; break;
+		case 'R': greeting = optarg; break;
 		case 't': secs = strtol(optarg, NULL, 10); break;
 		case 'v': verbose++; break;
 		default: usage(); return 2;
@@ -509,7 +523,10 @@ main(int argc, char **argv)
 	log_init("pump_server", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	deadline = now_s() + (double)secs;
-	if (reply != NULL && read_reply(&sv, reply) != 0)
+	if ((reply != NULL &&
+	     read_reply(reply, &sv.reply, &sv.reply_len) != 0) ||
+	    (greeting != NULL &&
+	     read_reply(greeting, &sv.greeting, &sv.greeting_len) != 0))
 		return 1;
 	ssh_init();
 	if (verbose > 1)
@@ -568,6 +585,7 @@ out:
 	}
 	EVP_MD_CTX_free(sv.md);
 	free(sv.reply);
+	free(sv.greeting);
 	ssh_key_free(sv.authorized);
 	ssh_key_free(hostkey);
 	ssh_bind_free(b);
