@@ -588,7 +588,7 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer,
 	p.max_auth_tries = m->o->max_auth_tries;
 	p.host_cert = m->o->host_cert;
 	p.host_cert_len = m->o->host_cert_len;
-	_exit(net_main(&p));
+	_exit(m->o->serve != NULL ? m->o->serve(&p) : net_main(&p));
 }
 
 static struct child *

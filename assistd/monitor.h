@@ -44,6 +44,7 @@
 
 struct monitor;
 struct consent;
+struct net_params;
 struct audit_start;
 struct transcript_config;
 
@@ -84,6 +85,10 @@ struct assistd_opts {
 	int max_helpers;	/* sessions live + questions pending, 1.. */
 	bool persist;		/* serve sessions until stopped */
 	const struct monitor_ext *ext[MONITOR_EXT_MAX];	/* NULL: none */
+	/* The network process's main (NULL: net_main). Only the monitor's
+	 * unit test puts a scripted IPC peer here, to drive the monitor's
+	 * side of requests the real network process cannot make yet. */
+	int (*serve)(const struct net_params *p);
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */
