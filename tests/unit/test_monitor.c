@@ -50,6 +50,9 @@ static int ext_report = -1;	/* the extension answers here */
 
 /* ---- the scripted network process (runs in the monitor's child) ---- */
 
+static void fake_line(int sock, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void
 fake_line(int sock, const char *fmt, ...)
 {
