@@ -50,7 +50,7 @@ static int ext_report = -1;	/* the extension answers here */
 
 /* ---- the scripted network process (runs in the monitor's child) ---- */
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 fake_line(int sock, const char *fmt, ...)
 {
 	char b[LINE_MAX_T];
