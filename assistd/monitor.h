@@ -20,6 +20,13 @@
  *   through monitor_end_session / monitor_view_only): IPC_SHUTDOWN
  *   {IPC_END_USER} or IPC_MODE {view, IPC_BY_USER}.
  *   A helper that leaves while asked: the question is withdrawn.
+ *
+ * Hook points: extensions (struct monitor_ext below: the X11 indicator)
+ * get an fd in the loop and a "changed" call, and act through
+ * monitor_end_session / monitor_view_only; a per-connection check before
+ * any question (the one-time code) goes in session_gate() in monitor.c,
+ * and its IPC messages in child_message(); input injection asks
+ * monitor_input_allowed before every event.
  */
 #ifndef ASSISTD_MONITOR_H
 #define ASSISTD_MONITOR_H

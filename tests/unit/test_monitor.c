@@ -50,10 +50,7 @@ static int ext_report = -1;	/* the extension answers here */
 
 /* ---- the scripted network process (runs in the monitor's child) ---- */
 
-static void fake_line(int sock, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
+static void __attribute__((format(printf, 2, 3)))
 fake_line(int sock, const char *fmt, ...)
 {
 	char b[LINE_MAX_T];
@@ -313,23 +310,21 @@ listener(int *port)
 	return fd;
 }
 
-/* Starts monitor_run in a child with max_helpers, the consent timeout. */
+/* In the monitor's process: its transcript, asker and options, as
+ * assistd's main() makes them; the transcript's path goes to report. */
 static void
-start(struct world *w, int max_helpers, int consent_secs)
+monitor_child(int lfd, int max_helpers, int consent_secs)
 {
 	static struct transcript_config tc;
 	static struct audit_start as;
 	static struct monitor_ext ext = { NULL, ext_fd, ext_input,
 	    ext_changed };
-	static char tdir[128], state[128];
+	static char tdir[128], state[128], line[320];
 	struct consent_config cc;
 	struct assistd_opts o;
-	struct transcript *t;
-	struct consent *k;
 	char err[256], ap[192];
-	int lfd, ein[2], rep[2];
+	int n;
 
-	memset(w, 0, sizeof(*w));
 	snprintf(tdir, sizeof(tdir), "%s/transcripts", dir);
 	snprintf(state, sizeof(state), "%s/last-chain", dir);
 	memset(&tc, 0, sizeof(tc));
@@ -338,20 +333,49 @@ start(struct world *w, int max_helpers, int consent_secs)
 	tc.ident = "assistd";
 	tc.host = "testhost";
 	tc.user = "bob";
-	t = transcript_open(&tc, err, sizeof(err));
-	assert_non_null(t);
-	snprintf(w->tpath, sizeof(w->tpath), "%s", transcript_path(t));
+	memset(&o, 0, sizeof(o));
+	if ((o.transcript = transcript_open(&tc, err, sizeof(err))) == NULL)
+		_exit(40);
 	memset(&as, 0, sizeof(as));
 	as.listen = "127.0.0.1:0";
 	as.hostkey_fp = "SHA256:test";
-	assert_int_equal(audit_start(t, &as), 0);
+	if (audit_start(o.transcript, &as) != 0)
+		_exit(41);
+	n = snprintf(line, sizeof(line), "%s\n",
+	    transcript_path(o.transcript));
+	if (write(ext_report, line, (size_t)n) != n)
+		_exit(42);
 	snprintf(ap, sizeof(ap), "%s/askpass", dir);
 	memset(&cc, 0, sizeof(cc));
 	cc.gui = true;
 	cc.askpass = ap;
 	cc.timeout_secs = consent_secs;
-	k = consent_open(&cc, err, sizeof(err));
-	assert_non_null(k);
+	if ((o.consent = consent_open(&cc, err, sizeof(err))) == NULL)
+		_exit(43);
+	o.nlisten = 1;
+	o.wait_secs = 60;
+	o.login_grace_secs = 30;
+	o.max_auth_tries = 6;
+	o.max_startups = 10;
+	o.transcript_cfg = &tc;
+	o.start = &as;
+	o.consent_secs = consent_secs;
+	o.max_helpers = max_helpers;
+	o.ext[0] = &ext;
+	o.serve = fake_net;
+	log_set_level(LOG_LVL_ERROR);
+	n = monitor_run(&o, &lfd, 1, NULL, "bob", NULL);
+	consent_free(o.consent);
+	_exit(n);
+}
+
+/* Starts monitor_run in a child with max_helpers, the consent timeout. */
+static void
+start(struct world *w, int max_helpers, int consent_secs)
+{
+	int lfd, ein[2], rep[2];
+
+	memset(w, 0, sizeof(*w));
 	lfd = listener(&w->port);
 	assert_int_equal(pipe(ein), 0);
 	assert_int_equal(pipe(rep), 0);
@@ -362,32 +386,16 @@ start(struct world *w, int max_helpers, int consent_secs)
 		close(rep[0]);
 		ext_in = ein[0];
 		ext_report = rep[1];
-		memset(&o, 0, sizeof(o));
-		o.nlisten = 1;
-		o.wait_secs = 60;
-		o.login_grace_secs = 30;
-		o.max_auth_tries = 6;
-		o.max_startups = 10;
-		o.transcript = t;
-		o.transcript_cfg = &tc;
-		o.start = &as;
-		o.consent = k;
-		o.consent_secs = consent_secs;
-		o.max_helpers = max_helpers;
-		o.ext[0] = &ext;
-		o.serve = fake_net;
-		log_set_level(LOG_LVL_ERROR);
-		_exit(monitor_run(&o, &lfd, 1, NULL, "bob", NULL));
+		monitor_child(lfd, max_helpers, consent_secs);
 	}
-	/* the monitor's child owns these now */
 	close(lfd);
 	close(ein[0]);
 	close(rep[1]);
 	w->ext_w = ein[1];
 	w->report = fdopen(rep[0], "r");
 	assert_non_null(w->report);
-	/* t and k are the child's now: this process leaves its copies
-	 * alone (closing t here would write the chain state file). */
+	assert_non_null(fgets(w->tpath, sizeof(w->tpath), w->report));
+	w->tpath[strcspn(w->tpath, "\n")] = '\0';
 }
 
 /* A helper connection (to the scripted network process). */
@@ -437,6 +445,20 @@ hear(int fd)
 	}
 	b[used] = '\0';
 	return b;
+}
+
+/* The connection was closed (its network process was killed), with
+ * nothing more relayed. */
+static void
+closed(int fd)
+{
+	long long end = clock_now_ms() + WAIT_MS;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	while (poll(&p, 1, 100) == 0)
+		assert_true(clock_now_ms() < end);
+	assert_int_equal(read(fd, &c, 1), 0);
 }
 
 static void
@@ -657,15 +679,7 @@ test_withdraw_busy_order(void **state)
 
 	/* a second session request on the live connection: killed */
 	say(fd, "req view");
-	{
-		char c;
-		long long end = clock_now_ms() + WAIT_MS;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		while (poll(&p, 1, 100) == 0)
-			assert_true(clock_now_ms() < end);
-		assert_int_equal(read(fd, &c, 1), 0);	/* closed */
-	}
+	closed(fd);
 	close(fd);
 	/* the session ended with it; assistd is done */
 	assert_int_equal(finish(&w, false), ASSISTD_EXIT_OK);
@@ -678,15 +692,7 @@ test_withdraw_busy_order(void **state)
 	fd = helper(&w);
 	say(fd, "auth carol");
 	say(fd, "mode");
-	{
-		char c;
-		long long end = clock_now_ms() + WAIT_MS;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		while (poll(&p, 1, 100) == 0)
-			assert_true(clock_now_ms() < end);
-		assert_int_equal(read(fd, &c, 1), 0);
-	}
+	closed(fd);
 	assert_int_equal(askpass_calls(), calls);
 	close(fd);
 	assert_int_equal(finish(&w, true), ASSISTD_EXIT_OK);
