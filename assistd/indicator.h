@@ -28,7 +28,8 @@
 #include "common/buf.h"
 #include "common/ipc.h"
 
-#define INDICATOR_NAME_MAX	48	/* the helper's escaped name, bytes */
+#define INDICATOR_NAME_MAX	64	/* the helper's escaped name, bytes (a
+					 * key fingerprint is 50) */
 #define INDICATOR_TEXT_MAX	128	/* the label and the window title */
 #define INDICATOR_OPEN_MS	5000	/* for the child to reach the display */
 #define INDICATOR_CLOSE_MS	1000	/* for the child to exit at close */

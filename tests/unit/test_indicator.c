@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "assistd/indicator.h"
+#include "assistd/indicator_ext.h"
 #include "common/ipc.h"
 
 /* true when s holds no byte below 0x20 nor at or above 0x7f */
@@ -406,6 +407,56 @@ test_open_refused(void **state)
 	    "?");
 }
 
+static void
+test_ext_describe(void **state)
+{
+	struct monitor_session s[3];
+	char name[IPC_MAX_STR + 1], label[INDICATOR_TEXT_MAX];
+	uint8_t mode = 0;
+
+	(void)state;
+	memset(s, 0, sizeof(s));
+	assert_int_equal(indicator_ext_describe(s, 0, name, sizeof(name),
+	    &mode), 0);
+	/* The monitor's copy is escaped as received: shown raw, then
+	 * escaped once by the indicator (not \x5cx1b). */
+	s[0].helper = "alice\\x1b[2J";
+	s[0].mode = IPC_MODE_VIEW;
+	assert_int_equal(indicator_ext_describe(s, 1, name, sizeof(name),
+	    &mode), 1);
+	assert_string_equal(name, "alice\033[2J");
+	assert_int_equal(mode, IPC_MODE_VIEW);
+	indicator_label(label, sizeof(label), name, mode);
+	assert_string_equal(label, "alice\\x1b[2J is viewing your screen");
+	s[0].mode = IPC_MODE_CONTROL;
+	assert_int_equal(indicator_ext_describe(s, 1, name, sizeof(name),
+	    &mode), 1);
+	assert_int_equal(mode, IPC_MODE_CONTROL);
+	/* Several: the first named, control when any has it. */
+	s[0].mode = IPC_MODE_VIEW;
+	s[1].helper = "SHA256:abc";
+	s[1].mode = IPC_MODE_CONTROL;
+	s[2].helper = "carol";
+	s[2].mode = IPC_MODE_VIEW;
+	assert_int_equal(indicator_ext_describe(s, 3, name, sizeof(name),
+	    &mode), 1);
+	assert_string_equal(name, "alice\033[2J and 2 more");
+	assert_int_equal(mode, IPC_MODE_CONTROL);
+	s[1].mode = IPC_MODE_VIEW;
+	assert_int_equal(indicator_ext_describe(s, 3, name, sizeof(name),
+	    &mode), 1);
+	assert_int_equal(mode, IPC_MODE_VIEW);
+	/* An escaped NUL cannot travel in a C string: shown as received. */
+	s[0].helper = "al\\x00ice";
+	assert_int_equal(indicator_ext_describe(s, 1, name, sizeof(name),
+	    &mode), 1);
+	assert_string_equal(name, "al\\x00ice");
+	/* A tiny buffer is filled, cut, terminated. */
+	s[0].helper = "alice";
+	assert_int_equal(indicator_ext_describe(s, 3, name, 8, &mode), 1);
+	assert_string_equal(name, "alice a");
+}
+
 int
 main(void)
 {
@@ -422,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_decode_show_bad),
 		cmocka_unit_test(test_decode_fail_bad),
 		cmocka_unit_test(test_open_refused),
+		cmocka_unit_test(test_ext_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
