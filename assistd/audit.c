@@ -154,7 +154,8 @@ audit_consent_ask(struct transcript *t, const struct audit_ask *a)
 	audit_add_peer(&l, "helper", a->helper);
 	tline_add(&l, "request", a->later ? "control" : "session");
 	tline_add(&l, "mode", ipc_mode_name(a->mode));
-	audit_add_peer(&l, "reason", a->reason);
+	if (a->reason != NULL && a->reason[0] != '\0')
+		audit_add_peer(&l, "reason", a->reason);
 	if (a->code != NULL)
 		tline_add(&l, "code", a->code);
 	tline_add(&l, "how", a->how);

@@ -463,6 +463,12 @@ ask_next(struct monitor *m)
 		 * does not hold. */
 		if ((r = audit_consent_ask(m->tr, &aa)) != 0) {
 			c->ask = ASK_NONE;
+			log_info("%s: session refused: %s", c->peer,
+			    MONITOR_REFUSED_TRANSCRIPT);
+			if (!c->ask_later && monitor_send_end(c,
+			    IPC_SESSION_DENY, IPC_END_TRANSCRIPT,
+			    MONITOR_REFUSED_TRANSCRIPT) != BUF_OK)
+				child_kill(c, "cannot queue reply");
 			monitor_audited(m, r);
 			return;
 		}

@@ -35,7 +35,7 @@ chmod 0700 "$UHOME"
 # $ASKPASS_DIR, answers yes unless told otherwise with askpass_answer).
 cp "$TOP/tests/helpers/askpass.sh" "$T/bin/askpass"
 chmod 0755 "$T/bin/askpass"
-ASKPASS_DIR="$T/askpass"
+ASKPASS_DIR="$T/consent-askpass"
 mkdir -p "$ASKPASS_DIR"
 chmod 0700 "$ASKPASS_DIR"
 [ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$ASKPASS_DIR"
@@ -145,7 +145,7 @@ keygen() {
 # tests/helpers/askpass.sh: yes, no, sleep, "print TEXT", "after SECS").
 askpass_answer() { printf '%s\n' "$1" >"$ASKPASS_DIR/answer"; share "$ASKPASS_DIR/answer"; }
 # askpass_calls: how many questions the test askpass was asked so far.
-askpass_calls() { wc -l <"$ASKPASS_DIR/calls" 2>/dev/null || echo 0; }
+askpass_calls() { if [ -f "$ASKPASS_DIR/calls" ]; then wc -l <"$ASKPASS_DIR/calls"; else echo 0; fi; }
 
 # start_assistd NAME ARGS...: starts assistd as the test user on
 # 127.0.0.1 port 0, waits for its listening line, sets $PORT and $DPID.

@@ -13,7 +13,8 @@
 #                  askpass's whole process group must be killed
 #     after SECS   yes after SECS seconds
 d=${ASKPASS_DIR:?ASKPASS_DIR is not set}
-n=$(( $(wc -l <"$d/calls" 2>/dev/null || echo 0) + 1 ))
+n=1
+[ -f "$d/calls" ] && n=$(( $(wc -l <"$d/calls") + 1 ))
 printf '%s\n' "$1" >"$d/q.$n"
 echo "$$ ${SSH_ASKPASS_PROMPT:-}" >>"$d/calls"
 if [ -f "$d/answer.$n" ]; then
