@@ -10,6 +10,7 @@
 # program nothing but the indicator; its process dies with its parent.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/xvfb.inc"
+. "$TOP/tests/e2e/indicator_common.inc"
 
 DEMO_BIN="$BUILD/tests/indicator_demo"
 start_xvfb || { notok "Xvfb starts"; exit 1; }
@@ -20,6 +21,10 @@ start_xvfb || { notok "Xvfb starts"; exit 1; }
 demo_start() {
 	dname=$1
 	shift
+	# The last demo's window must be gone, or it could be taken for
+	# this one's.
+	wait_until 5 sh -c '! xdotool search --classname assistd-indicator \
+	    >/dev/null 2>&1' || return 1
 	rm -f "$T/$dname.in"
 	mkfifo "$T/$dname.in"
 	exec 7<>"$T/$dname.in"
@@ -28,32 +33,9 @@ demo_start() {
 	PIDS="$PIDS $DEMO"
 	WIN=
 	wait_for "$T/$dname.out" '^shown ' 10 || return 1
-	wait_until 10 demo_window || return 1
+	wait_until 10 indicator_window || return 1
 	wait_until 10 x_viewable "$WIN"
 }
-demo_window() {
-	WIN=$(xdotool search --classname assistd-indicator 2>/dev/null |
-	    head -n 1)
-	[ -n "$WIN" ]
-}
-
-# button NAME: "X Y W H" of the button (end|view) from the window's
-# _ASSIST_INDICATOR_BUTTONS, or nothing.
-button() {
-	xprop -id "$WIN" -notype _ASSIST_INDICATOR_BUTTONS |
-	    sed -n 's/^[^"]*"\(.*\)"$/\1/p' | tr ';' '\n' |
-	    sed -n "s/^$1 //p"
-}
-
-# click NAME: a real click (XTEST) in the middle of button NAME.
-click() {
-	set -- $(button "$1")
-	[ $# -eq 4 ] || return 1
-	xdotool mousemove --window "$WIN" $(($1 + $3 / 2)) $(($2 + $4 / 2)) \
-	    click 1
-}
-
-prop() { xprop -id "$WIN" -notype "$1" 2>/dev/null; }
 
 # 1. Shown: viewable, top-right, named, dock, ABOVE + STICKY.
 if demo_start d1 control helper-alice; then

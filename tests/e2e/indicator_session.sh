@@ -11,6 +11,7 @@
 # that cannot be reached, assistd starts all the same and says why.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/xvfb.inc"
+. "$TOP/tests/e2e/indicator_common.inc"
 . "$TOP/tests/e2e/transcript_common.inc"
 
 start_xvfb || { notok "Xvfb starts"; exit 1; }
@@ -20,26 +21,6 @@ keygen helper
 cp "$T/helper.pub" "$T/authorized"
 share "$T/authorized"
 FP=$(ssh-keygen -lf "$T/helper.pub" | cut -d' ' -f2)
-
-# indicator_window: WIN, the indicator's window (viewable or not).
-indicator_window() {
-	WIN=$(xdotool search --classname assistd-indicator 2>/dev/null |
-	    head -n 1)
-	[ -n "$WIN" ]
-}
-prop() { xprop -id "$WIN" -notype "$1" 2>/dev/null; }
-button() {
-	xprop -id "$WIN" -notype _ASSIST_INDICATOR_BUTTONS |
-	    sed -n 's/^[^"]*"\(.*\)"$/\1/p' | tr ';' '\n' |
-	    sed -n "s/^$1 //p"
-}
-click() {
-	set -- $(button "$1")
-	[ $# -eq 4 ] || return 1
-	xdotool mousemove --window "$WIN" $(($1 + $3 / 2)) $(($2 + $4 / 2)) \
-	    click 1
-}
-not_viewable() { ! x_viewable "$WIN"; }
 
 # helper_start NAME: the real ssh client holds a plain rfb session open
 # (its stdin, a FIFO on fd 3, never ends); SSHPID.
