@@ -5,10 +5,12 @@
 # yes), then shown naming the helper (its key's fingerprint) and the mode;
 # a real click on "End session" ends the session at once and the helper
 # is told "session ended by the user"; the transcript says the user ended
-# it. With --persist the window hides between sessions and comes back for
-# the next one. An X server that dies mid-session costs the indicator
-# only: the session and assistd go on. Without a display, or with one
-# that cannot be reached, assistd starts all the same and says why.
+# it. A helper with control (the control channel): "View only" takes it
+# back, the helper is told and the window follows. With --persist the
+# window hides between sessions and comes back for the next one. An X
+# server that dies mid-session costs the indicator only: the session and
+# assistd go on. Without a display, or with one that cannot be reached,
+# assistd starts all the same and says why.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/xvfb.inc"
 . "$TOP/tests/e2e/indicator_common.inc"
@@ -105,7 +107,59 @@ check "the indicator's process ended with assistd" \
 check "its window is gone" sh -c "! xwininfo -id $WIN >/dev/null 2>&1"
 exec 3>&-
 
-# 4. --persist: hidden between sessions, back for the next one.
+# 4. A helper with control (the control channel, spoken by
+# tests/helpers/ctl_client): the window says so and offers View only; a
+# real click takes control back (the helper is told, by the user), the
+# window follows; End session ends it.
+CC="$BUILD/tests/ctl_client"
+start_assistd sc -o AuthorizedKeysFile="$T/authorized" --wait 60 ||
+	notok "assistd sc starts"
+wait_until 10 indicator_window
+timeout 60 "$CC" -p "$PORT" -u "$TEST_USER" -i "$T/helper" -t 30 ctl \
+    hello:control wait:accepted rfb wait:mode wait:ended >"$T/cc.out" 2>&1 &
+CCPID=$!
+PIDS="$PIDS $CCPID"
+if wait_for "$T/cc.out" '^state accepted mode=control ' 20 &&
+    wait_until 10 x_viewable "$WIN"; then
+	ok "a helper with control: the indicator is shown"
+else
+	notok "a helper with control: the indicator is shown: $(cat "$T/cc.out")"
+fi
+check "it says the helper controls the screen" \
+    test "$(xdotool getwindowname "$WIN")" = \
+    "assist: $FP controls your screen"
+check "... and offers End session and View only" \
+    test -n "$(button end)" -a -n "$(button view)"
+click view
+if wait_for "$T/cc.out" '^state mode mode=view by=user ' 10; then
+	ok "View only: the helper is told it can only view now (by the user)"
+else
+	notok "View only: the helper is told: $(cat "$T/cc.out")"
+fi
+if wait_until 10 sh -c "[ \"\$(xdotool getwindowname $WIN)\" = \
+    'assist: $FP is viewing your screen' ]" && [ -z "$(button view)" ]
+then
+	ok "the window follows: viewing, no View only button"
+else
+	notok "the window follows: $(xdotool getwindowname "$WIN")"
+fi
+check "assistd notes the View only click" \
+    grep -q '"View only" clicked on the on-screen indicator' "$T/sc.out"
+click end
+if wait_for "$T/cc.out" '^state ended mode=[a-z]* by=user ' 10; then
+	ok "End session: the helper is told, by the user"
+else
+	notok "End session: the helper is told: $(cat "$T/cc.out")"
+fi
+wait_exit "$CCPID" 10
+wait_exit "$DPID" 10
+TF=$(tpath sc)
+check "the transcript has the mode change by the user" \
+    grep -q ' event=mode\.change .*mode=view by=user' "$TF"
+check "... and the end by the user" \
+    grep -q ' event=session\.end .*reason=user_ended' "$TF"
+
+# 5. --persist: hidden between sessions, back for the next one.
 start_assistd s2 -o AuthorizedKeysFile="$T/authorized" --wait 60 --persist ||
 	notok "assistd --persist starts"
 wait_until 10 indicator_window
@@ -128,7 +182,7 @@ else
 	notok "--persist: the next session shows it again"
 fi
 
-# 5. The X server dies mid-session: the indicator goes, nothing else.
+# 6. The X server dies mid-session: the indicator goes, nothing else.
 stop "$XPID"
 if wait_for "$T/s2.out" 'on-screen indicator: its process exited' 10; then
 	ok "lost X server: assistd says the indicator is gone"
@@ -145,7 +199,7 @@ check "lost X server: assistd still stops in order (0)" \
     test "$EXITCODE" -eq 0
 exec 3>&-
 
-# 6. No display, or one that cannot be reached: assistd starts, says why.
+# 7. No display, or one that cannot be reached: assistd starts, says why.
 RUNAS="$RUNAS_X"
 start_assistd s3 -o AuthorizedKeysFile="$T/authorized" --wait 1
 check "no DISPLAY: assistd starts without an indicator" \
