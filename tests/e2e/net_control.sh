@@ -256,3 +256,20 @@ fi
 check "early bytes dropped, not forwarded" logged i \
     'dropped 10 bytes 127\.0\.0\.1 port [0-9]+ sent on "rfb" before the session was granted'
 wait_exit "$DPID" 10
+
+# 9. While the user is being asked: "rfb" is refused even after HELLO;
+#    a helper who leaves then ends its connection as "helper
+#    disconnected" (not as a failed stream).
+askpass_answer "after 3"
+start_assistd j -o AuthorizedKeysFile="$T/authorized" --wait 60 -v ||
+	{ notok "assistd starts"; exit 1; }
+cc asking ctl hello:view wait:waiting rfb
+if [ $CCRC -eq 0 ] && has asking "rfb refused" &&
+    ! grep -q '^state accepted' "$T/asking.cc"; then
+	ok "rfb while the user is asked refused"
+else
+	notok "rfb while the user is asked (rc=$CCRC): $(cat "$T/asking.cc")"
+fi
+check "helper leaving while asked: helper disconnected" logged j \
+    'connection closed: helper disconnected$'
+stop "$DPID"
