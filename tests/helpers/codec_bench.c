@@ -302,59 +302,49 @@ run_dec(struct buf *in, const struct rfb_pixfmt *f, unsigned frames)
 #define TERM_W	888
 #define TERM_H	688
 
-/* updates one-cell updates: a glyph typed at the next cell each time. */
-static double
-run_typing(uint32_t *px, int level, unsigned updates, size_t *bytes)
+/* Update k of "typing": a glyph typed at the next character cell. */
+static struct rfb_rect
+step_typing(uint32_t *px, unsigned k)
 {
-	const int32_t enc = RFB_ENC_ZRLE;
-	struct rfb_fb fb = { px, BW, BH, BW };
-	struct rfbenc *e = rfbenc_new();
-	struct buf out;
-	double t, t0;
-	unsigned k, col = 0, row = 0;
+	unsigned cols = TERM_W / 8, rows = TERM_H / 16;
+	struct rfb_rect r = { (uint16_t)(TERM_X + k % cols * 8),
+	    (uint16_t)(TERM_Y + k / cols % rows * 16), 8, 16 };
 
-	rfbenc_set_encodings(e, &enc, 1);
-	rfbenc_set_zlib_level(e, level);
-	buf_init(&out, 1u << 20);
-	*bytes = 0;
-	t = 0;
-	for (k = 0; k < updates; k++) {
-		struct rfb_rect r = { (uint16_t)(TERM_X + col * 8),
-		    (uint16_t)(TERM_Y + row * 16), 8, 16 };
-
-		fill(px, r.x, r.y, 8, 16, 0x300a24);
-		text(px, r.x, r.y, 1, 1, 0xd3d7cf, 0x300a24);
-		if (++col == TERM_W / 8) {
-			col = 0;
-			row = (row + 1) % (TERM_H / 16);
-		}
-		buf_reset(&out);
-		t0 = bench_now();
-		if (rfbenc_begin(e, &out) != 0 ||
-		    rfbenc_rect(e, &out, &fb, &r) != 0 ||
-		    rfbenc_end(e, &out) != 0)
-			exit(1);
-		t += bench_now() - t0;
-		*bytes += buf_avail(&out);
-	}
-	*bytes /= updates;
-	buf_free(&out);
-	rfbenc_free(e);
-	return t * 1e6 / updates;
+	fill(px, r.x, r.y, 8, 16, 0x300a24);
+	text(px, r.x, r.y, 1, 1, 0xd3d7cf, 0x300a24);
+	return r;
 }
 
-/* frames updates of the terminal scrolled up one line, a new line at the
- * bottom. */
+/* Update k of "scroll": the terminal up a line, a new line below. */
+static struct rfb_rect
+step_scroll(uint32_t *px, unsigned k)
+{
+	struct rfb_rect r = { TERM_X, TERM_Y, TERM_W, TERM_H };
+	unsigned j;
+
+	(void)k;
+	for (j = 0; j < TERM_H - 16; j++)
+		memmove(px + (TERM_Y + j) * BW + TERM_X,
+		    px + (TERM_Y + j + 16) * BW + TERM_X, TERM_W * 4);
+	fill(px, TERM_X, TERM_Y + TERM_H - 16, TERM_W, 16, 0x300a24);
+	text(px, TERM_X, TERM_Y + TERM_H - 16, TERM_W / 8, 1, 0xd3d7cf,
+	    0x300a24);
+	return r;
+}
+
+/* n incremental ZRLE updates of what step changes; returns the median
+ * microseconds per update (encoding only). */
 static double
-run_scroll(uint32_t *px, int level, unsigned frames, size_t *bytes)
+run_updates(uint32_t *px, int level, unsigned n,
+	    struct rfb_rect (*step)(uint32_t *, unsigned), size_t *bytes)
 {
 	const int32_t enc = RFB_ENC_ZRLE;
 	struct rfb_fb fb = { px, BW, BH, BW };
-	struct rfb_rect r = { TERM_X, TERM_Y, TERM_W, TERM_H };
 	struct rfbenc *e = rfbenc_new();
-	double *t = calloc(frames, sizeof(double)), t0, us;
+	double *t = calloc(n, sizeof(double)), t0, us;
+	struct rfb_rect r;
 	struct buf out;
-	unsigned k, j;
+	unsigned k;
 
 	if (e == NULL || t == NULL)
 		exit(1);
@@ -362,13 +352,8 @@ run_scroll(uint32_t *px, int level, unsigned frames, size_t *bytes)
 	rfbenc_set_zlib_level(e, level);
 	buf_init(&out, 16u << 20);
 	*bytes = 0;
-	for (k = 0; k < frames; k++) {
-		for (j = 0; j < TERM_H - 16; j++)
-			memmove(px + (TERM_Y + j) * BW + TERM_X,
-			    px + (TERM_Y + j + 16) * BW + TERM_X, TERM_W * 4);
-		fill(px, TERM_X, TERM_Y + TERM_H - 16, TERM_W, 16, 0x300a24);
-		text(px, TERM_X, TERM_Y + TERM_H - 16, TERM_W / 8, 1, 0xd3d7cf,
-		    0x300a24);
+	for (k = 0; k < n; k++) {
+		r = step(px, k);
 		buf_reset(&out);
 		t0 = bench_now();
 		if (rfbenc_begin(e, &out) != 0 ||
@@ -378,8 +363,8 @@ run_scroll(uint32_t *px, int level, unsigned frames, size_t *bytes)
 		t[k] = bench_now() - t0;
 		*bytes += buf_avail(&out);
 	}
-	us = median(t, frames) * 1e6;
-	*bytes /= frames;
+	us = median(t, n) * 1e6;
+	*bytes /= n;
 	free(t);
 	buf_free(&out);
 	rfbenc_free(e);
@@ -461,13 +446,15 @@ main(int argc, char **argv)
 	}
 	for (l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
 		scene_desktop(px);
-		ms = run_typing(px, levels[l], 200 * frames, &bytes);
+		ms = run_updates(px, levels[l], 200 * frames, step_typing,
+		    &bytes);
 		printf("%-8s zrle-%-9d %10zu bytes/update %7.1f us/update\n",
 		    "typing", levels[l], bytes, ms);
 	}
 	for (l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
 		scene_desktop(px);
-		ms = run_scroll(px, levels[l], 6 * frames, &bytes);
+		ms = run_updates(px, levels[l], 6 * frames, step_scroll,
+		    &bytes);
 		printf("%-8s zrle-%-9d %10zu bytes/update %7.1f us/update\n",
 		    "scroll", levels[l], bytes, ms);
 	}

@@ -983,6 +983,24 @@ test_protocol_malformed(void **state)
 	    "SetColourMapEntries");
 	expect_bad_bytes("cut 1 MiB + 1", cut_huge, sizeof(cut_huge),
 	    "limit");
+	/* The caller's mistakes: a bad format, a framebuffer narrower than
+	 * its stride says. */
+	{
+		struct rfb_pixfmt f = fmt(24, 24, 0, 255, 255, 255, 16, 8, 0);
+		struct rfbdec *d = rfbdec_new(&rfb_pixfmt_default);
+		uint32_t px[4];
+		struct rfb_fbmut fb = { px, 4, 1, 2 };
+		struct rfbdec_event ev;
+		struct buf b;
+		char err[128];
+
+		assert_null(rfbdec_new(&f));
+		buf_view(&b, unknown_type, sizeof(unknown_type));
+		assert_int_equal(rfbdec_step(d, &b, &fb, &ev, err,
+		    sizeof(err)), RFB_BAD);
+		assert_non_null(strstr(err, "stride"));
+		rfbdec_free(d);
+	}
 }
 
 /* --- CopyRect, cursor, desktop size, bell, cut text --------------------- */
