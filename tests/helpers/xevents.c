@@ -10,6 +10,12 @@
  *   button B X Y STATE            a ButtonPress at window (= root) X Y
  *   buttonup B X Y STATE
  * Keeps its keyboard map current (MappingNotify). Ends on stdin's EOF.
+ *
+ * Xlib sets up XKB (and asks for its map-change events) lazily, at the
+ * first key translation: a key bound between that set-up's first request
+ * and the selection of those events would never be known to this client
+ * (the server sends an XKB client no core MappingNotify). Real toolkits
+ * set XKB up at start; so does this client, before "ready".
  */
 #include <poll.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/keysym.h>
 
 #define XEV_UNICODE	0x01000000ul
 
@@ -94,7 +101,8 @@ main(void)
 	    0, CopyFromParent, InputOutput, CopyFromParent,
 	    CWBackPixel | CWOverrideRedirect | CWEventMask, &wa);
 	XMapRaised(dpy, win);
-	XFlush(dpy);
+	(void)XKeysymToKeycode(dpy, XK_a);	/* XKB set up now */
+	XSync(dpy, False);
 	p[0].fd = ConnectionNumber(dpy);
 	p[0].events = POLLIN;
 	p[1].fd = STDIN_FILENO;
