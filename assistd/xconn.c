@@ -28,6 +28,13 @@ static jmp_buf xconn_open_jmp;
 static volatile int xconn_open_armed;
 static Display *volatile xconn_open_dying;
 
+/* Displays abandoned inside XOpenDisplay: Xlib cannot free one it never
+ * finished (XCloseDisplay crashes on its missing GCs), so they are kept
+ * here, the first XCONN_ABANDONED_MAX of them, rather than lost. */
+#define XCONN_ABANDONED_MAX	16
+static Display *xconn_abandoned[XCONN_ABANDONED_MAX];
+static int xconn_nabandoned;
+
 static struct xconn *
 xconn_find(Display *dpy)
 {
@@ -112,10 +119,13 @@ xconn_open_guarded(const char *display, int *cut)
 
 	*cut = 0;
 	if (setjmp(xconn_open_jmp) != 0) {
-		/* The half-built Display is unreachable (Xlib never returned
-		 * it): only its socket can be given back. */
-		if (xconn_open_dying != NULL)
+		/* Only the half-built Display's socket can be given back. */
+		if (xconn_open_dying != NULL) {
 			close(ConnectionNumber(xconn_open_dying));
+			if (xconn_nabandoned < XCONN_ABANDONED_MAX)
+				xconn_abandoned[xconn_nabandoned++] =
+				    xconn_open_dying;
+		}
 		xconn_open_dying = NULL;
 		*cut = 1;
 		return NULL;

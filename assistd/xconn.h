@@ -18,8 +18,10 @@
  * The one window the exit handler cannot cover is XOpenDisplay itself
  * (the handler is per Display, and there is none yet): there the
  * process-wide I/O error handler longjmps back into xconn_open, which
- * closes the half-open connection's socket and fails (the half-built
- * Display's memory, a few KiB, is lost: Xlib offers no way to free it).
+ * closes the half-open connection's socket and fails. The half-built
+ * Display's memory (about 75 KiB) stays allocated: Xlib cannot free a
+ * Display it never finished. A server dies in that window rarely (its
+ * connection handshake takes milliseconds); the process lives on.
  *
  * Protocol errors (BadMatch from a grab racing a resize, ...) go to a
  * process-wide handler that logs them at debug level and returns: the
