@@ -493,10 +493,14 @@ capture_resize(struct capture *c, char *err, size_t errsz)
 	all.y2 = c->h;
 	pixman_region32_clear(&c->pending);
 	c->boxes.n = 0;
-	/* A failure short of a lost connection is a resize racing this one:
-	 * its event follows. */
-	if (capture_grab_refine(c, &all) != 0 && xconn_lost(&c->x, err, errsz))
-		return -1;
+	/* A failure short of a lost connection is a resize racing this one
+	 * (its event follows): the next take grabs the screen again. */
+	if (capture_grab_refine(c, &all) != 0) {
+		if (xconn_lost(&c->x, err, errsz))
+			return -1;
+		pixman_region32_union_rect(&c->pending, &c->pending, 0, 0,
+		    c->w, c->h);
+	}
 	c->boxes.n = 0;
 	for (i = 0; i < CAPTURE_CONSUMERS_MAX; i++)
 		if (c->cons[i].used)
