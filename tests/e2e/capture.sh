@@ -12,6 +12,7 @@
 # never the process.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/xvfb.inc"
+. "$TOP/tests/e2e/probe_common.inc"
 
 start_xvfb || { notok "Xvfb starts"; exit 1; }
 XSOCK="/tmp/.X11-unix/X${XDISPLAY#:}"
@@ -20,50 +21,12 @@ for h in capture_probe xdraw xrelay; do
 	chmod 0755 "$T/bin/$h"
 done
 
-# fifo_start NAME FD CMD...: CMD with stdin from the FIFO $T/NAME.in (kept
-# open on fd FD), output in $T/NAME.out; its PID in $LASTPID.
-fifo_start() {
-	fname=$1 ffd=$2
-	shift 2
-	rm -f "$T/$fname.in"
-	mkfifo "$T/$fname.in"
-	eval "exec $ffd<>\"\$T/\$fname.in\""
-	"$@" <"$T/$fname.in" >"$T/$fname.out" 2>"$T/$fname.err" &
-	LASTPID=$!
-	PIDS="$PIDS $LASTPID"
-}
+# draw CMD: one xdraw command; its answer in $ANSWER.
+draw() { ask draw "$*"; }
 
-nlines() { wc -l <"$1" | tr -d ' '; }
-
-# wait_new FILE FROM REGEX [SECS]: a line after line FROM of FILE matches.
-wait_new() {
-	wn_i=0
-	while ! tail -n +$(($2 + 1)) "$1" | grep -Eq "$3"; do
-		[ $wn_i -ge $((${4:-10} * 10)) ] && return 1
-		sleep 0.1
-		wn_i=$((wn_i + 1))
-	done
-}
-
-# since FILE FROM: the lines after line FROM.
-since() { tail -n +$(($2 + 1)) "$1"; }
-
-# draw CMD: one xdraw command; its answer in $ANSWER (1 when none).
-draw() {
-	dn=$(nlines "$T/draw.out")
-	printf '%s\n' "$*" >"$T/draw.in"
-	wait_new "$T/draw.out" "$dn" '.' 10 || return 1
-	ANSWER=$(since "$T/draw.out" "$dn" | head -n 1)
-}
-
-# probe CMD REGEX: one probe command; the answer line matching REGEX in
+# probe CMD REGEX: one probe command; its answer matching REGEX in
 # $ANSWER.
-probe() {
-	pn=$(nlines "$T/probe.out")
-	printf '%s\n' "$1" >"$T/probe.in"
-	wait_new "$T/probe.out" "$pn" "$2" 10 || return 1
-	ANSWER=$(since "$T/probe.out" "$pn" | grep -E "$2" | head -n 1)
-}
+probe() { ask probe "$1" "$2"; }
 
 # draw_took CMD: draws, then waits for the probe's take; the rectangles
 # it reported in $RECTS (one per line), the take line in $TOOK.

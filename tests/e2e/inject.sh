@@ -11,6 +11,7 @@
 # away costs the injector, never the process.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/xvfb.inc"
+. "$TOP/tests/e2e/probe_common.inc"
 
 start_xvfb || { notok "Xvfb starts"; exit 1; }
 for h in inject_probe xevents; do
@@ -18,44 +19,21 @@ for h in inject_probe xevents; do
 	chmod 0755 "$T/bin/$h"
 done
 
-nlines() { wc -l <"$1" | tr -d ' '; }
-since() { tail -n +$(($2 + 1)) "$1"; }
-wait_new() {
-	wn_i=0
-	while ! tail -n +$(($2 + 1)) "$1" | grep -Eq "$3"; do
-		[ $wn_i -ge $((${4:-10} * 10)) ] && return 1
-		sleep 0.1
-		wn_i=$((wn_i + 1))
-	done
-}
-
-rm -f "$T/ev.in" "$T/inj.in"
-mkfifo "$T/ev.in" "$T/inj.in"
-exec 7<>"$T/ev.in" 8<>"$T/inj.in"
-"$T/bin/xevents" <"$T/ev.in" >"$T/ev.out" 2>&1 &
-PIDS="$PIDS $!"
+fifo_start ev 7 "$T/bin/xevents"
 wait_for "$T/ev.out" '^ready ' 10 || { notok "xevents starts"; exit 1; }
-$RUNAS DISPLAY="$XDISPLAY" "$T/bin/inject_probe" <"$T/inj.in" \
-    >"$T/inj.out" 2>&1 &
-INJ=$!
-PIDS="$PIDS $INJ"
+fifo_start inj 8 $RUNAS DISPLAY="$XDISPLAY" "$T/bin/inject_probe"
+INJ=$LASTPID
 if wait_for "$T/inj.out" '^ready' 10; then
 	ok "injector opens on the display as $TEST_USER"
 else
-	notok "injector opens: $(cat "$T/inj.out")"
+	notok "injector opens: $(cat "$T/inj.out" "$T/inj.err")"
 	exit 1
 fi
 
 # inj CMD: one probe command; its answer line in $ANSWER.
-inj() {
-	in_n=$(nlines "$T/inj.out")
-	printf '%s\n' "$1" >"$T/inj.in"
-	wait_new "$T/inj.out" "$in_n" '.' 10 || return 1
-	ANSWER=$(since "$T/inj.out" "$in_n" | head -n 1)
-}
+inj() { ask inj "$1"; }
 
-# events_after N CMD...: runs CMD, waits until xevents is quiet, and
-# leaves the event lines after line N in $EV.
+# settle: waits until xevents has printed nothing for 0.3 s.
 settle() {
 	s_last=-1
 	while [ "$(nlines "$T/ev.out")" != "$s_last" ]; do
