@@ -504,8 +504,7 @@ capture_resize(struct capture *c, char *err, size_t errsz)
 	c->boxes.n = 0;
 	for (i = 0; i < CAPTURE_CONSUMERS_MAX; i++)
 		if (c->cons[i].used)
-			pixman_region32_init_rect(&c->cons[i].acc, 0, 0,
-			    c->w, c->h);
+			pixman_region32_reset(&c->cons[i].acc, &all);
 	return 0;
 }
 
