@@ -43,6 +43,7 @@
 
 enum {
 	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
+	OPT_CODE,		/* not a directive: a choice of this run */
 };
 
 /* Each long option is a directive given with -o. */
@@ -60,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "max-auth-tries", required_argument, NULL, OPT_TRIES },
 	{ "max-startups", required_argument, NULL, OPT_STARTUPS },
+	{ "code", no_argument, NULL, OPT_CODE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -72,6 +74,7 @@ struct args {
 	char *options[MAX_OPTIONS];	/* "Directive=value", owned */
 	size_t noptions;
 	bool test;			/* -T */
+	bool code;			/* --code */
 };
 
 static void
@@ -98,6 +101,8 @@ usage(FILE *f)
 "                           connection (default %d)\n"
 "  --max-startups N         -o MaxStartups: unauthenticated connections at\n"
 "                           once (default %d)\n"
+"  --code                   also require a one-time code, shown here at\n"
+"                           start, that you read out to your helper\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
@@ -169,6 +174,9 @@ parse_args(int argc, char **argv, struct args *a)
 		case 'o':
 			if (add_option(a, NULL, optarg) != 0)
 				return -1;
+			break;
+		case OPT_CODE:
+			a->code = true;
 			break;
 		case 'f':
 			a->file = optarg;
@@ -485,6 +493,7 @@ main(int argc, char **argv)
 	if (load_config(&a, pw, dir, &cfg) != 0 ||
 	    config_opts(&cfg.eff, &o) != 0)
 		goto out;
+	o.code = a.code;
 	if (a.test) {
 		srvconfig_dump(&cfg, stdout);
 		status = fflush(stdout) == 0 ? ASSISTD_EXIT_OK :

@@ -7,6 +7,7 @@
 #ifndef ASSISTD_MONITOR_H
 #define ASSISTD_MONITOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libssh/libssh.h>
@@ -25,6 +26,10 @@ struct assistd_opts {
 	int max_startups;	/* unauthenticated connections at once */
 	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
 	size_t host_cert_len;
+	/* --code: a one-time code (assistd/otp.h) shown to the user at
+	 * start, asked of every helper after the key, valid until the
+	 * --wait deadline, single use. */
+	bool code;
 	/* The session transcript, open, its assistd.start line written
 	 * (borrowed). The monitor writes every event to it and
 	 * assistd.stop at the end; when a line cannot be written it ends

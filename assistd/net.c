@@ -169,6 +169,9 @@ net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 	case IPC_SESSION_DENY:
 		netchan_denied(c, m.text);
 		break;
+	case IPC_CODE_RESULT:
+		netauth_code_result(c, &m);
+		break;
 	case IPC_SHUTDOWN: {
 		char w[NETCONN_REASON_MAX - 32];
 
@@ -209,6 +212,23 @@ net_ipc_cb(socket_t fd, int revents, void *ud)
 		netconn_end(c, true, "Internal error",
 		    "bad frame from the monitor");
 	return 0;
+}
+
+int
+netconn_ipc_wait(struct netconn *c, const bool *flag, int timeout_ms)
+{
+	long long end = clock_now_ms() + timeout_ms, now;
+	struct pollfd p = { .fd = c->ipc.fd, .events = POLLIN };
+
+	/* Frames already read (with an earlier one) come first. */
+	(void)net_ipc_cb(c->ipc.fd, 0, c);
+	while (!*flag && !c->done && (now = clock_now_ms()) < end) {
+		if (poll(&p, 1, (int)(end - now)) < 0 && errno != EINTR)
+			break;
+		if (p.revents != 0)
+			(void)net_ipc_cb(c->ipc.fd, p.revents, c);
+	}
+	return *flag ? 0 : -1;
 }
 
 static int

@@ -8,6 +8,7 @@
 #ifndef ASSISTD_NET_H
 #define ASSISTD_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libssh/libssh.h>
@@ -28,6 +29,9 @@ struct net_params {
 	 * banner before the first answer to the helper (nethostcert.c). */
 	const uint8_t *host_cert;
 	size_t host_cert_len;
+	/* assistd --code: after the key, the one-time code the monitor
+	 * holds (keyboard-interactive, netauth.c). */
+	bool code_required;
 };
 
 /*
@@ -37,7 +41,8 @@ struct net_params {
  * authentication decision (not for "none"), IPC_SESSION_REQUEST ("rfb")
  * once, IPC_CLOSED (reason, byte counts) at the end unless the monitor
  * closed the IPC first (which ends the connection at once). Understands
- * IPC_SESSION_GRANT, IPC_SESSION_DENY and IPC_SHUTDOWN; anything else
+ * IPC_SESSION_GRANT, IPC_SESSION_DENY and IPC_SHUTDOWN (and, with
+ * code_required, IPC_CODE_RESULT after its IPC_CODE_CHECK); anything else
  * ends the connection. Returns the child's exit status: 0 after an
  * orderly end (whoever ended it), 1 after an internal error (bad
  * parameters, no sandbox, a broken IPC, a protocol error of the monitor).
