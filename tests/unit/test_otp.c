@@ -147,7 +147,7 @@ test_normalisation(void **state)
 	static const char *const wrong[] = {
 		"", "-", "   ", "4821993", "482199300", "48219931",
 		"4821_9930", "4821.9930", "48219930x", "x48219930",
-		"4821\n9930", "\xef\xbc\x90" "48219930",
+		"4821\n9930", "\357\274\22048219930",
 	};
 	unsigned char n[OTP_DIGITS];
 	unsigned left;
