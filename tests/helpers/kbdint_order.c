@@ -4,7 +4,8 @@
  * real ssh only tries the methods the server lists). Prints one
  * "step=result" line per step, for tests/e2e/otp.sh:
  *   kbdint_first  keyboard-interactive before any key (want: denied)
- *   pubkey        the key (want: partial: the code is next)
+ *   pubkey        the key, with KEYFILE-cert.pub when there is one
+ *                 (want: partial: the code is next)
  *   pubkey_again  a key again after that (want: denied)
  *   prompt        the server's prompt and its echo flag
  *   code          ANSWER to the prompt (success or denied)
@@ -13,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <libssh/libssh.h>
 
 #define KO_TIMEOUT_S	10
@@ -65,7 +67,8 @@ main(int argc, char **argv)
 	long timeout = KO_TIMEOUT_S;
 	unsigned port;
 	ssh_session s;
-	ssh_key key = NULL;
+	ssh_key key = NULL, cert = NULL;
+	char certpath[4096];
 	int rc, off = 0;
 
 	if (argc != 5 || sscanf(argv[1], "%u", &port) != 1) {
@@ -84,6 +87,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "kbdint_order: setup failed\n");
 		return 1;
 	}
+	snprintf(certpath, sizeof(certpath), "%s-cert.pub", argv[3]);
+	if (access(certpath, F_OK) == 0 &&
+	    (ssh_pki_import_cert_file(certpath, &cert) != SSH_OK ||
+	    ssh_pki_copy_cert_to_privkey(cert, key) != SSH_OK)) {
+		fprintf(stderr, "kbdint_order: cannot use %s\n", certpath);
+		return 1;
+	}
 	if (ssh_connect(s) != SSH_OK) {
 		fprintf(stderr, "kbdint_order: %s\n", ssh_get_error(s));
 		return 1;
@@ -99,5 +109,6 @@ main(int argc, char **argv)
 	ssh_disconnect(s);
 	ssh_free(s);
 	ssh_key_free(key);
+	ssh_key_free(cert);
 	return 0;
 }
