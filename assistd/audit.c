@@ -41,6 +41,8 @@ audit_start(struct transcript *t, const struct audit_start *s)
 	tline_add(&l, "policy", audit_or_none(s->policy));
 	tline_add(&l, "drop", audit_or_none(s->drop));
 	tline_add(&l, "syslog", audit_or_none(s->syslog));
+	if (s->served > 0)
+		tline_add_u64(&l, "served", s->served);
 	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
 }
 
@@ -127,7 +129,7 @@ audit_auth(struct transcript *t, unsigned conn,
 
 int
 audit_session(struct transcript *t, unsigned conn, const char *helper,
-	      const char *deny_reason)
+	      const char *deny_reason, uint8_t mode)
 {
 	struct tline l;
 
@@ -137,6 +139,54 @@ audit_session(struct transcript *t, unsigned conn, const char *helper,
 	audit_add_peer(&l, "helper", helper);
 	if (deny_reason != NULL)
 		tline_add(&l, "reason", deny_reason);
+	else
+		tline_add(&l, "mode", ipc_mode_name(mode));
+	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
+}
+
+int
+audit_consent_ask(struct transcript *t, const struct audit_ask *a)
+{
+	struct tline l;
+
+	transcript_line(t, &l, "consent.ask");
+	tline_add_u64(&l, "conn", a->conn);
+	audit_add_peer(&l, "helper", a->helper);
+	tline_add(&l, "request", a->later ? "control" : "session");
+	tline_add(&l, "mode", ipc_mode_name(a->mode));
+	if (a->reason != NULL && a->reason[0] != '\0')
+		audit_add_peer(&l, "reason", a->reason);
+	if (a->code != NULL)
+		tline_add(&l, "code", a->code);
+	tline_add(&l, "how", a->how);
+	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
+}
+
+int
+audit_consent_answer(struct transcript *t, unsigned conn, const char *helper,
+		     const char *answer, const char *how)
+{
+	struct tline l;
+
+	transcript_line(t, &l, "consent.answer");
+	tline_add_u64(&l, "conn", conn);
+	audit_add_peer(&l, "helper", helper);
+	tline_add(&l, "answer", answer);
+	tline_add(&l, "how", how);
+	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
+}
+
+int
+audit_mode_change(struct transcript *t, unsigned conn, const char *helper,
+		  uint8_t mode, const char *by)
+{
+	struct tline l;
+
+	transcript_line(t, &l, "mode.change");
+	tline_add_u64(&l, "conn", conn);
+	audit_add_peer(&l, "helper", helper);
+	tline_add(&l, "mode", ipc_mode_name(mode));
+	tline_add(&l, "by", by);
 	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
 }
 

@@ -32,12 +32,14 @@ struct audit_start {
 	const char *policy;	/* "FILE,FILE" */
 	const char *drop;	/* TranscriptDir */
 	const char *syslog;	/* syslog socket */
+	unsigned served;	/* --persist: sessions served before this
+				 * file (served=, when > 0) */
 };
 
 /* session.end: how a granted session ended. */
 enum audit_end_reason {
 	AUDIT_END_HELPER_LEFT,	/* the helper (or its connection) ended it */
-	AUDIT_END_USER_ENDED,	/* the user stopped assistd */
+	AUDIT_END_USER_ENDED,	/* the user ended it, or stopped assistd */
 	AUDIT_END_TIMEOUT,
 	AUDIT_END_ERROR,	/* the network process failed or died */
 	AUDIT_END_TRANSCRIPT,	/* the transcript could not be written */
@@ -63,9 +65,31 @@ int audit_conn_close(struct transcript *t, unsigned conn,
 /* auth.allow / auth.deny from one IPC_AUTH_RESULT. */
 int audit_auth(struct transcript *t, unsigned conn,
 	       const struct ipc_auth_result *r);
-/* session.start (reason NULL) or session.deny. */
+/* session.start (reason NULL; mode= the mode granted) or session.deny
+ * (mode ignored). */
 int audit_session(struct transcript *t, unsigned conn, const char *helper,
-		  const char *deny_reason);
+		  const char *deny_reason, uint8_t mode);
+
+/* consent.ask: a question went on the user's screen. */
+struct audit_ask {
+	unsigned conn;
+	const char *helper;	/* as received (escaped); borrowed */
+	uint8_t mode;		/* requested: IPC_MODE_* */
+	bool later;		/* request=control (a viewing helper asks for
+				 * control), else request=session */
+	const char *reason;	/* as received (escaped), "" or NULL: none */
+	const char *code;	/* verification code shown, or NULL */
+	const char *how;	/* "tty" | "askpass" */
+};
+int audit_consent_ask(struct transcript *t, const struct audit_ask *a);
+/* consent.answer: answer "control"|"view"|"refused"|"timeout"|"withdrawn",
+ * how "tty"|"askpass"|"timeout". */
+int audit_consent_answer(struct transcript *t, unsigned conn,
+			 const char *helper, const char *answer,
+			 const char *how);
+/* mode.change: the session's mode is now mode, by "user" or "helper". */
+int audit_mode_change(struct transcript *t, unsigned conn, const char *helper,
+		      uint8_t mode, const char *by);
 int audit_session_end(struct transcript *t, const struct audit_end *e);
 /* code.new: assistd --code made a one-time code (never written), valid
  * valid_secs, tries_conn wrong answers per connection, tries_total in

@@ -1,7 +1,8 @@
 /*
  * assistd: the user's side of assist. Started by the user who needs help,
- * in the foreground, as that user (never root); serves one session and
- * exits. See assistd(1) and docs/ARCHITECTURE.md.
+ * in the foreground, as that user (never root); asks the user before
+ * every session, serves one session (or, with --persist, sessions until
+ * stopped) and exits. See assistd(1) and docs/ARCHITECTURE.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,11 +18,13 @@
 #include <libssh/libssh.h>
 
 #include "assistd/audit.h"
+#include "assistd/consent.h"
 #include "assistd/hostcertfile.h"
 #include "assistd/hostkey.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
 #include "common/defaults.h"
+#include "common/duration.h"
 #include "common/log.h"
 #include "common/policy.h"
 #include "common/srvconfig.h"
@@ -40,10 +43,12 @@
 #define MAX_OPTION_LEN	SRVCONFIG_MAX_LINE
 #define LISTEN_NAME_MAX	160	/* one formatted listening address */
 #define POLICY_LIST_MAX	(TLINE_MAX_VALUE + 1)	/* policy= of assistd.start */
+#define CONSENT_SECS_MAX	3600	/* --consent-timeout at most */
 
 enum {
 	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
-	OPT_CODE,		/* not a directive: a choice of this run */
+	/* command-line only (not directives): */
+	OPT_CONSENT_TIMEOUT, OPT_GUI, OPT_MAX_HELPERS, OPT_PERSIST, OPT_CODE,
 };
 
 /* Each long option is a directive given with -o. */
@@ -61,6 +66,10 @@ static const struct option long_opts[] = {
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "max-auth-tries", required_argument, NULL, OPT_TRIES },
 	{ "max-startups", required_argument, NULL, OPT_STARTUPS },
+	{ "consent-timeout", required_argument, NULL, OPT_CONSENT_TIMEOUT },
+	{ "gui", no_argument, NULL, OPT_GUI },
+	{ "max-helpers", required_argument, NULL, OPT_MAX_HELPERS },
+	{ "persist", no_argument, NULL, OPT_PERSIST },
 	{ "code", no_argument, NULL, OPT_CODE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -74,6 +83,10 @@ struct args {
 	char *options[MAX_OPTIONS];	/* "Directive=value", owned */
 	size_t noptions;
 	bool test;			/* -T */
+	int consent_secs;		/* --consent-timeout */
+	bool gui;			/* --gui */
+	int max_helpers;		/* --max-helpers */
+	bool persist;			/* --persist */
 	bool code;			/* --code */
 };
 
@@ -84,6 +97,11 @@ usage(FILE *f)
 "usage: assistd [-TvVh] [-f FILE] [-o Directive=value] [options]\n"
 "Lets a helper see your screen after you accept. Runs as you, in the\n"
 "foreground; serves one session, then exits.\n"
+"Before any session you are asked, with the helper's verified identity\n"
+"and a verification code the helper reads out: on this terminal (c Enter\n"
+"= accept with control, v Enter = view only, Enter = refuse) or, without\n"
+"one, through $SSH_ASKPASS. During a session: e Enter ends it, v Enter\n"
+"takes control back.\n"
 "\n"
 "  -f FILE                  configuration file (default\n"
 "                           $XDG_CONFIG_HOME/assist/assistd.conf)\n"
@@ -101,6 +119,13 @@ usage(FILE *f)
 "                           connection (default %d)\n"
 "  --max-startups N         -o MaxStartups: unauthenticated connections at\n"
 "                           once (default %d)\n"
+"  --consent-timeout DUR    time you have to answer; silence refuses\n"
+"                           (default %ds, at most 1h)\n"
+"  --gui                    ask through $SSH_ASKPASS even with a terminal\n"
+"  --max-helpers N          sessions and questions at once (default %d,\n"
+"                           at most %d); others are told you are busy\n"
+"  --persist                keep serving sessions (each asked, each with\n"
+"                           its own transcript) until stopped\n"
 "  --code                   also require a one-time code, shown here at\n"
 "                           start, that you read out to your helper\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
@@ -110,9 +135,12 @@ usage(FILE *f)
 "TrustedUserCAKeys) in the configuration, e.g. -o AuthorizedKeysFile=FILE.\n"
 "DURATION: seconds, or a number with s, m, h, d or w (e.g. 90, 15m, 1h30m).\n"
 "Every session is recorded in $XDG_STATE_HOME/assist/transcripts/ (and\n"
-"syslog); assistd does not start when it cannot record (see assistd(1)).\n",
+"syslog); assistd does not start when it cannot record (see assistd(1)).\n"
+"Exit status: 0 served (or stopped), 1 error or could not start, 2 no\n"
+"session within --wait.\n",
 	    ASSIST_DEFAULT_PORT, SRVCONFIG_DEFAULT_AUTH_TRIES,
-	    SRVCONFIG_DEFAULT_STARTUPS);
+	    SRVCONFIG_DEFAULT_STARTUPS, MONITOR_DEFAULT_CONSENT_SECS,
+	    MONITOR_DEFAULT_HELPERS, MONITOR_MAX_HELPERS);
 }
 
 static void
@@ -156,12 +184,33 @@ args_free(struct args *a)
 		free(a->options[--a->noptions]);
 }
 
+/* A number from..to for option name; -1 after saying why. */
+static int
+parse_count(const char *name, const char *s, int from, int to)
+{
+	char *end, safe[64];
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < from || v > to) {
+		log_error("--%s: \"%s\" is not a number from %d to %d", name,
+		    log_sanitize_str(safe, sizeof(safe), s), from, to);
+		return -1;
+	}
+	return (int)v;
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
 	int c, verbose = 0;
+	long secs;
+	char safe[64];
 
 	memset(a, 0, sizeof(*a));
+	a->consent_secs = MONITOR_DEFAULT_CONSENT_SECS;
+	a->max_helpers = MONITOR_DEFAULT_HELPERS;
 	while ((c = getopt_long(argc, argv, "f:o:TvVh", long_opts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -177,6 +226,27 @@ parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_CODE:
 			a->code = true;
+			break;
+		case OPT_CONSENT_TIMEOUT:
+			secs = duration_parse(optarg);
+			if (secs < 1 || secs > CONSENT_SECS_MAX) {
+				log_error("--consent-timeout: \"%s\" is not a "
+				    "duration from 1s to 1h", log_sanitize_str(
+				    safe, sizeof(safe), optarg));
+				return -1;
+			}
+			a->consent_secs = (int)secs;
+			break;
+		case OPT_GUI:
+			a->gui = true;
+			break;
+		case OPT_MAX_HELPERS:
+			if ((a->max_helpers = parse_count("max-helpers", optarg,
+			    1, MONITOR_MAX_HELPERS)) < 0)
+				return -1;
+			break;
+		case OPT_PERSIST:
+			a->persist = true;
 			break;
 		case 'f':
 			a->file = optarg;
@@ -311,6 +381,18 @@ policy_list(const struct srvconfig *cfg, char *out, size_t outsz)
 	}
 }
 
+/* What makes a session transcript, kept for the whole run: with
+ * --persist the monitor opens a new file per session from it. */
+struct tsetup {
+	struct transcript_config tc;
+	struct audit_start as;
+	char dir[PATH_MAX];
+	char state[PATH_MAX];
+	char host[HOST_NAME_MAX + 1];
+	char listen[LISTEN_MAX * LISTEN_NAME_MAX];
+	char policy[POLICY_LIST_MAX];
+};
+
 /*
  * Opens the session transcript ($XDG_STATE_HOME/assist/transcripts, the
  * TranscriptDir copy, syslog) and writes assistd.start. Fail closed: NULL
@@ -319,50 +401,50 @@ policy_list(const struct srvconfig *cfg, char *out, size_t outsz)
 static struct transcript *
 open_transcript(const struct passwd *pw, const struct srvconfig *cfg,
 		const char *fp, char names[][LISTEN_NAME_MAX], int nl,
-		struct transcript_config *tc, char *dir, char *state,
-		char *host)
+		struct tsetup *ts)
 {
-	char sdir[PATH_MAX], listen[LISTEN_MAX * LISTEN_NAME_MAX];
-	char policy[POLICY_LIST_MAX], err[1024];
-	struct audit_start as;
+	char sdir[PATH_MAX], err[1024];
+	struct transcript_config *tc = &ts->tc;
 	struct transcript *t;
 	int i;
 
 	if (xdg_dir(pw, "XDG_STATE_HOME", ".local/state", sdir,
 	    sizeof(sdir)) != 0 ||
-	    snprintf(dir, PATH_MAX, "%s/transcripts", sdir) >= PATH_MAX ||
-	    snprintf(state, PATH_MAX, "%s/last-chain", sdir) >= PATH_MAX) {
+	    snprintf(ts->dir, PATH_MAX, "%s/transcripts", sdir) >= PATH_MAX ||
+	    snprintf(ts->state, PATH_MAX, "%s/last-chain", sdir) >=
+	    PATH_MAX) {
 		log_error("session transcript: state directory path too long; "
 		    "not starting");
 		return NULL;
 	}
-	if (gethostname(host, HOST_NAME_MAX + 1) != 0)
-		snprintf(host, HOST_NAME_MAX + 1, "unknown");
-	host[HOST_NAME_MAX] = '\0';
+	if (gethostname(ts->host, HOST_NAME_MAX + 1) != 0)
+		snprintf(ts->host, HOST_NAME_MAX + 1, "unknown");
+	ts->host[HOST_NAME_MAX] = '\0';
 	memset(tc, 0, sizeof(*tc));
-	tc->dir = dir;
+	tc->dir = ts->dir;
 	tc->drop_dir = cfg->eff.transcript_dir;
-	tc->state_file = state;
+	tc->state_file = ts->state;
 	tc->syslog_path = ASSIST_SYSLOG_PATH[0] != '\0' ? ASSIST_SYSLOG_PATH :
 	    NULL;
 	tc->ident = "assistd";
-	tc->host = host;
+	tc->host = ts->host;
 	tc->user = pw->pw_name;
 	if ((t = transcript_open(tc, err, sizeof(err))) == NULL) {
 		log_error("session transcript: %s; not starting (a session "
 		    "is only offered when it can be recorded)", err);
 		return NULL;
 	}
-	listen[0] = '\0';
+	ts->listen[0] = '\0';
 	for (i = 0; i < nl; i++)
-		list_add(listen, sizeof(listen), names[i]);
-	policy_list(cfg, policy, sizeof(policy));
-	as.listen = listen;
-	as.hostkey_fp = fp;
-	as.policy = policy;
-	as.drop = tc->drop_dir;
-	as.syslog = tc->syslog_path;
-	if (audit_start(t, &as) != 0) {
+		list_add(ts->listen, sizeof(ts->listen), names[i]);
+	policy_list(cfg, ts->policy, sizeof(ts->policy));
+	memset(&ts->as, 0, sizeof(ts->as));
+	ts->as.listen = ts->listen;
+	ts->as.hostkey_fp = fp;
+	ts->as.policy = ts->policy;
+	ts->as.drop = tc->drop_dir;
+	ts->as.syslog = tc->syslog_path;
+	if (audit_start(t, &ts->as) != 0) {
 		log_error("session transcript: %s; not starting",
 		    transcript_error(t));
 		(void)transcript_close(t);
@@ -432,6 +514,28 @@ config_opts(const struct srvconfig_effective *e, struct assistd_opts *o)
 	return 0;
 }
 
+/* How the user will be asked (consent.h); NULL after saying why
+ * assistd cannot start. */
+static struct consent *
+open_consent(const struct args *a)
+{
+	struct consent_config cc;
+	struct consent *k;
+	char err[512];
+
+	memset(&cc, 0, sizeof(cc));
+	cc.gui = a->gui;
+	cc.askpass = getenv("SSH_ASKPASS");
+	if (cc.askpass != NULL && cc.askpass[0] == '\0')
+		cc.askpass = NULL;
+	cc.timeout_secs = a->consent_secs;
+	if ((k = consent_open(&cc, err, sizeof(err))) == NULL)
+		log_error("%s; not starting (start assistd in a terminal, or "
+		    "set SSH_ASKPASS to an askpass program such as "
+		    "ssh-askpass)", err);
+	return k;
+}
+
 /*
  * The access policy from both configuration layers: every file it names
  * is read now (StrictModes: the administrator's must be root's), before
@@ -459,14 +563,14 @@ main(int argc, char **argv)
 	struct policy *policy = NULL;
 	struct passwd *pw;
 	char dir[PATH_MAX], err[512], fp[128];
-	char names[LISTEN_MAX][LISTEN_NAME_MAX], tdir[PATH_MAX];
-	char tstate[PATH_MAX], host[HOST_NAME_MAX + 1];
+	char names[LISTEN_MAX][LISTEN_NAME_MAX];
 	int lfds[LISTEN_MAX], nl = 0, created, status = ASSISTD_EXIT_ERROR;
 	int i;
 	ssh_key hostkey = NULL;
 	uint8_t *host_cert = NULL;
-	struct transcript_config tc;
+	static struct tsetup ts;
 	struct transcript *tr = NULL;
+	struct consent *consent = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
 	srvconfig_init(&cfg);
@@ -500,6 +604,9 @@ main(int argc, char **argv)
 		    ASSISTD_EXIT_ERROR;
 		goto out;
 	}
+	/* Before anything else is set up: nowhere to ask, no start. */
+	if ((consent = open_consent(&a)) == NULL)
+		goto out;
 	if ((policy = load_policy(&cfg, pw->pw_name)) == NULL)
 		goto out;
 	if (hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
@@ -531,25 +638,33 @@ main(int argc, char **argv)
 	if ((nl = open_listeners(&o, lfds, names)) <= 0)
 		goto out;
 	/* Before anyone is told where we listen: no transcript, no help. */
-	if ((tr = open_transcript(pw, &cfg, fp, names, nl, &tc, tdir, tstate,
-	    host)) == NULL)
+	if ((tr = open_transcript(pw, &cfg, fp, names, nl, &ts)) == NULL)
 		goto out;
 	o.transcript = tr;
+	o.transcript_cfg = &ts.tc;
+	o.start = &ts.as;
+	o.consent = consent;
+	o.consent_secs = a.consent_secs;
+	o.max_helpers = a.max_helpers;
+	o.persist = a.persist;
 	for (i = 0; i < nl; i++)
 		log_info("listening on %s", names[i]);
 	log_info("%s host key %s (ssh-ed25519)", created ? "created" : "using",
 	    fp);
 	log_info("session transcript %s", transcript_path(tr));
-	log_info("user %s: waiting up to %d seconds for a helper; one "
-	    "session, then exit", pw->pw_name, o.wait_secs);
-	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, policy);
-	if (transcript_close(tr) != 0 && status == ASSISTD_EXIT_OK)
-		status = ASSISTD_EXIT_ERROR;
+	log_info("user %s: waiting up to %d seconds for a helper; %s; you "
+	    "will be asked %s (%d s to answer)", pw->pw_name, o.wait_secs,
+	    a.persist ? "sessions until stopped" : "one session, then exit",
+	    consent_how(consent) == CONSENT_HOW_TTY ? "on this terminal" :
+	    "through SSH_ASKPASS", a.consent_secs);
+	/* The monitor owns the transcript from here and closes it. */
 	tr = NULL;
+	status = monitor_run(&o, lfds, nl, hostkey, pw->pw_name, policy);
 out:
 	while (nl > 0)
 		close(lfds[--nl]);
 	(void)transcript_close(tr);
+	consent_free(consent);
 	ssh_key_free(hostkey);
 	free(host_cert);
 	policy_free(policy);

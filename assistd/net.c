@@ -172,6 +172,13 @@ net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 	case IPC_CODE_RESULT:
 		netauth_code_result(c, &m);
 		break;
+	case IPC_CONSENT_WAIT:
+	case IPC_MODE:
+		/* Relayed to the helper by the control channel (netctl);
+		 * until then only noted. */
+		log_debug("monitor: %s", type == IPC_CONSENT_WAIT ?
+		    "the user is being asked" : "mode changed");
+		break;
 	case IPC_SHUTDOWN: {
 		char w[NETCONN_REASON_MAX - 32];
 

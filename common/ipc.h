@@ -64,7 +64,12 @@ enum ipc_by { IPC_BY_USER = 1, IPC_BY_HELPER = 2 };
  *   IPC_SHUTDOWN         kind (ipc_end), text = message for the helper
  *   IPC_CONSENT_WAIT     num = timeout in seconds, text = verification
  *                        code, text2 = the user's name
- *   IPC_MODE             mode, kind (ipc_by)
+ *   IPC_MODE             mode, kind (ipc_by): the session's mode is now
+ *                        mode. {control, BY_HELPER}: a control request was
+ *                        granted. {view, BY_USER}: the user took control
+ *                        back, or, while the helper's IPC_MODE_REQUEST is
+ *                        pending, refused it (or did not answer): the
+ *                        helper stays in view ("control_refused").
  *   IPC_CODE_RESULT      kind (1 right, 0 wrong), num = tries left
  * Strings are owned by the struct after decode (ipc_ctl_free).
  */

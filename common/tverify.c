@@ -119,6 +119,19 @@ is_event(const struct tparse_line *p, const char *event)
 	return tparse_is(p, "event", event);
 }
 
+/* mode= of the summary: the most access granted in the session, from
+ * session.start mode=, consent.answer answer= and mode.change mode=:
+ * "control" once any says control, else "view" once any says view. */
+static void
+summary_mode(struct tverify_text *mode, const struct tparse_line *p,
+	     const char *key)
+{
+	if (tparse_is(p, key, "control"))
+		text_str(mode, "control");
+	else if (tparse_is(p, key, "view") && mode->n == 0)
+		text_str(mode, "view");
+}
+
 /* Feeds one parsed line to the summary (every line that parses). */
 static void
 summary_line(struct tverify_walk *w)
@@ -152,7 +165,11 @@ summary_line(struct tverify_walk *w)
 		text_field(&w->helper_auth, p, "helper");
 	} else if (is_event(p, "session.start")) {
 		text_field(&w->helper_session, p, "helper");
-		text_field(&r->sum.mode, p, "mode");
+		summary_mode(&r->sum.mode, p, "mode");
+	} else if (is_event(p, "consent.answer")) {
+		summary_mode(&r->sum.mode, p, "answer");
+	} else if (is_event(p, "mode.change")) {
+		summary_mode(&r->sum.mode, p, "mode");
 	} else if (is_event(p, "session.end")) {
 		w->complete = 1;
 		text_field(&w->end_reason, p, "reason");

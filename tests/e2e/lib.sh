@@ -29,16 +29,32 @@ mkdir -p "$UHOME"
 chmod 0700 "$UHOME"
 [ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$UHOME"
 
+# assistd asks the user before every session: on its terminal, else
+# through $SSH_ASKPASS. Tests run it without a terminal (setsid below) and
+# with the test askpass (tests/helpers/askpass.sh: records each question in
+# $ASKPASS_DIR, answers yes unless told otherwise with askpass_answer).
+cp "$TOP/tests/helpers/askpass.sh" "$T/bin/askpass"
+chmod 0755 "$T/bin/askpass"
+ASKPASS_DIR="$T/consent-askpass"
+mkdir -p "$ASKPASS_DIR"
+chmod 0700 "$ASKPASS_DIR"
+[ "$(id -u)" -eq 0 ] && chown "$TEST_USER" "$ASKPASS_DIR"
+ASKPASS_ENV="SSH_ASKPASS=$T/bin/askpass ASKPASS_DIR=$ASKPASS_DIR"
+
 # RUNAS: command prefix that runs a program as the test account with a
-# private home (an exec chain, so a background job's PID is the program's).
+# private home and no controlling terminal (an exec chain, so a background
+# job's PID is the program's: setsid forks only for a process group
+# leader, which a test's commands are not). RUNAS_TTY: the same, keeping
+# the terminal (the consent tests' pty) and without SSH_ASKPASS.
 if [ "$(id -u)" -eq 0 ]; then
-	RUNAS="setpriv --reuid=$TEST_USER --regid=nogroup --clear-groups \
+	RUNAS_TTY="setpriv --reuid=$TEST_USER --regid=nogroup --clear-groups \
 env -i PATH=/usr/bin:/bin HOME=$UHOME XDG_CONFIG_HOME=$UHOME/.config \
 XDG_STATE_HOME=$UHOME/.local/state"
 else
-	RUNAS="env HOME=$UHOME XDG_CONFIG_HOME=$UHOME/.config \
+	RUNAS_TTY="env -u SSH_ASKPASS HOME=$UHOME XDG_CONFIG_HOME=$UHOME/.config \
 XDG_STATE_HOME=$UHOME/.local/state"
 fi
+RUNAS="setsid -w $RUNAS_TTY $ASKPASS_ENV"
 
 # as_user CMD...: runs CMD (a program, not a function) as the test account.
 # shellcheck disable=SC2086
@@ -125,8 +141,15 @@ keygen() {
 	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$T/$name" "$@" >/dev/null
 }
 
+# askpass_answer WORD: what the test askpass answers from now on (see
+# tests/helpers/askpass.sh: yes, no, sleep, "print TEXT", "after SECS").
+askpass_answer() { printf '%s\n' "$1" >"$ASKPASS_DIR/answer"; share "$ASKPASS_DIR/answer"; }
+# askpass_calls: how many questions the test askpass was asked so far.
+askpass_calls() { if [ -f "$ASKPASS_DIR/calls" ]; then wc -l <"$ASKPASS_DIR/calls"; else echo 0; fi; }
+
 # start_assistd NAME ARGS...: starts assistd as the test user on
 # 127.0.0.1 port 0, waits for its listening line, sets $PORT and $DPID.
+# It asks the user through the test askpass (yes, unless askpass_answer).
 start_assistd() {
 	name=$1
 	shift

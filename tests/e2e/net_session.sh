@@ -101,7 +101,7 @@ fi
 timeout 20 $SSHC -i "$T/second" -p "$PORT" -s "$U" rfb </dev/null \
     >"$T/second.out" 2>"$T/second.err"
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'assistd: session refused: the user is already in a session' \
+if [ $rc -eq 1 ] && grep -q 'assistd: session refused: the user is busy with another helper' \
     "$T/second.err" && [ ! -s "$T/second.out" ]; then
 	ok "second helper told why its session was refused (exit 1)"
 else

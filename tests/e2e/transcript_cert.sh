@@ -40,8 +40,8 @@ check "validity as UTC times" grep -q \
     ' valid_after=20[0-9-]*T[0-9:]*Z valid_before=20[0-9-]*T[0-9:]*Z ' "$TF"
 has "$TF" "auth.allow: key type and fingerprint of the certified key" \
     " method=publickey key_type=ssh-ed25519-cert-v01@openssh.com key_fp=$FP "
-check "helper= is the escaped key ID in allow, start and end" \
-    test "$(grep -cF " helper=$EID " "$TF")" -eq 3
+check "helper= is the escaped key ID in allow, ask, answer, start and end" \
+    test "$(grep -cF " helper=$EID " "$TF")" -eq 5
 check "exactly one real auth.allow line" \
     test "$(grep -c ' event=auth\.allow ' "$TF")" -eq 1
 check "no line starts inside the key ID" test \
@@ -52,8 +52,9 @@ check "every byte is printable ASCII (no ESC, no CR)" \
 check "the chain verifies" verify_chain "$TF"
 check "line count is the last seq" test "$(wc -l <"$TF")" -eq \
     "$(tail -n 1 "$TF" | tr ' ' '\n' | sed -n 's/^seq=//p')"
-check "assistd.start, conn.open, auth.allow, session.start, session.end, \
-conn.close, assistd.stop" test "$(sed 's/.* event=\([^ ]*\) .*/\1/' "$TF" |
-    tr '\n' ' ')" = "assistd.start conn.open auth.allow session.start \
-session.end conn.close assistd.stop "
+check "assistd.start, conn.open, auth.allow, consent.ask, consent.answer, \
+session.start, session.end, conn.close, assistd.stop" test \
+    "$(sed 's/.* event=\([^ ]*\) .*/\1/' "$TF" | tr '\n' ' ')" = \
+    "assistd.start conn.open auth.allow consent.ask consent.answer \
+session.start session.end conn.close assistd.stop "
 audit_check "assist-audit verifies it" "$TF"

@@ -177,15 +177,21 @@ full_session() {
 }
 
 # 1. session.start does not fit: no session; the helper is told.
-full_session f1 3 "session.start does not fit: no session, the helper is told" \
+ASKED_BEFORE=$(askpass_calls)
+full_session f1 5 "session.start does not fit: no session, the helper is told" \
     "assistd: session refused: the user's session transcript cannot be written"
+# 1b. consent.ask does not fit: no question, no session; the helper is told.
+full_session f1b 3 "consent.ask does not fit: nobody asked, the helper is told" \
+    "assistd: session refused: the user's session transcript cannot be written"
+check "f1b: the user was never asked (the askpass ran for f1 only)" \
+    test "$(askpass_calls)" -eq $((ASKED_BEFORE + 1))
 # 2. auth.allow does not fit: the connection is ended with the reason.
 full_session f2 2 "auth.allow does not fit: the helper is disconnected, told why" \
     "the user's session transcript cannot be written; session ended"
 
 # 3. A session runs; the next connection's conn.open does not fit: the
 #    live session ends at once and its helper is told why.
-start_limited f3 $(($(upto 4) + 40)) $AK -o TranscriptDir="$DROP" \
+start_limited f3 $(($(upto 6) + 40)) $AK -o TranscriptDir="$DROP" \
     --wait 30 || notok "assistd starts under the limit"
 mkfifo "$T/hold.in"
 exec 3<>"$T/hold.in"
@@ -204,4 +210,4 @@ fi
 exec 3>&-
 wait_exit "$DPID" 10
 check "assistd exits 1" test "$EXITCODE" -eq 1
-full_check f3 4 session.start
+full_check f3 6 session.start

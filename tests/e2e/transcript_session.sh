@@ -1,7 +1,9 @@
 # Session transcript after a scripted session with the real ssh client:
 # grep finds assistd.start, both connections, the wrong key's auth.deny
 # with its reason, auth.allow / session.start / session.end for the
-# helper (duration of the ~1.2 s session, bytes each way), conn.close and
+# helper, the user's consent (question, code, answer through the test
+# askpass), session.start with its mode, session.end (duration of the
+# ~1.2 s session, bytes each way), conn.close and
 # assistd.stop; every chain recomputes with sha256sum; the file is the
 # user's alone; the next session's first line names this one's last.
 . "$TOP/tests/e2e/lib.sh"
@@ -52,9 +54,18 @@ key_type=ssh-ed25519 key_fp=$WFP reason=\"key $WFP not in $T/authorized\""
 has "$TF" "auth.allow names the helper" \
     "event=auth.allow seq=6 conn=2 ssh_user=$TEST_USER method=publickey \
 key_type=ssh-ed25519 key_fp=$FP helper=$FP chain="
-has "$TF" "session.start" "event=session.start seq=7 conn=2 helper=$FP chain="
+CODE=$(sed -n 's/^  Verification code: \([0-9]*\) .*/\1/p' "$ASKPASS_DIR/q.1")
+check "the user was asked once, with a 6-digit code ($CODE)" sh -c \
+    'test "$2" -eq 1 && echo "$1" | grep -qx "[0-9]\{6\}"' \
+    sh "$CODE" "$(askpass_calls)"
+has "$TF" "consent.ask: the question, its code, how" \
+    "event=consent.ask seq=7 conn=2 helper=$FP request=session mode=view \
+code=$CODE how=askpass chain="
+has "$TF" "consent.answer: view only, through the askpass" \
+    "event=consent.answer seq=8 conn=2 helper=$FP answer=view how=askpass chain="
+has "$TF" "session.start" "event=session.start seq=9 conn=2 helper=$FP mode=view chain="
 has "$TF" "session.end: the helper left, bytes each way" \
-    "event=session.end seq=8 conn=2 helper=$FP reason=helper_left \
+    "event=session.end seq=10 conn=2 helper=$FP reason=helper_left \
 detail=\"helper ended the session (EOF)\" duration_ms="
 check "session.end: 1000 bytes in, the 12-byte greeting out" grep -q \
     ' event=session\.end .* bytes_in=1000 bytes_out=12 chain=' "$TF"
@@ -62,20 +73,20 @@ D=$(tfield "$TF" session.end duration_ms)
 check "session.end duration_ms is the ~1.2 s held ($D)" \
     test "${D:-0}" -ge 1000 -a "${D:-0}" -lt 10000
 has "$TF" "conn.close of the session's connection" \
-    "event=conn.close seq=9 conn=2 reason=\"helper ended the session (EOF)\" \
+    "event=conn.close seq=11 conn=2 reason=\"helper ended the session (EOF)\" \
 duration_ms="
-CD=$(grep -F ' event=conn.close seq=9 ' "$TF" | tr ' ' '\n' |
+CD=$(grep -F ' event=conn.close seq=11 ' "$TF" | tr ' ' '\n' |
     sed -n 's/^duration_ms=//p')
 check "conn.close duration covers the session ($CD >= $D)" \
     test "${CD:-0}" -ge "${D:-0}"
 check "assistd.stop is the last line" sh -c 'tail -n 1 "$1" |
-    grep -q " event=assistd\.stop seq=10 reason=\"the session is over; exiting\" status=0 chain="' \
+    grep -q " event=assistd\.stop seq=12 reason=\"the session is over; exiting\" status=0 chain="' \
     sh "$TF"
-check "grep helper= finds allow, start and end" \
-    test "$(grep -cF " helper=$FP " "$TF")" -eq 3
-check "every chain recomputes with sha256sum (10 lines)" \
+check "grep helper= finds allow, ask, answer, start and end" \
+    test "$(grep -cF " helper=$FP " "$TF")" -eq 5
+check "every chain recomputes with sha256sum (12 lines)" \
     sh -c '. "$TOP/tests/e2e/transcript_common.inc" 2>/dev/null;
-    verify_chain "$1" && test "$NLINES" -eq 10' sh "$TF"
+    verify_chain "$1" && test "$NLINES" -eq 12' sh "$TF"
 verify_chain "$TF"
 check "last-chain holds this session and its last chain" \
     test "$(cat "$STATEF")" = "$SID $LAST_CHAIN"

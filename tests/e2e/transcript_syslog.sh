@@ -50,8 +50,8 @@ if cmp -s "$T/syslog.lines" "$TF"; then
 else
 	notok "syslog lines differ from the file: $(diff "$T/syslog.lines" "$TF")"
 fi
-for e in assistd.start conn.open auth.allow session.start session.end \
-    conn.close assistd.stop; do
+for e in assistd.start conn.open auth.allow consent.ask consent.answer \
+    session.start session.end conn.close assistd.stop; do
 	c=$(tfield "$TF" "$e" chain)
 	check "$e reached syslog with its chain" \
 	    grep -q " event=$e .* chain=$c\$" "$T/syslog.out"
@@ -72,9 +72,9 @@ check "the user is told once that syslog is unreachable" test "$(grep -c \
     "^assistd: syslog $LOG: cannot connect: No such file or directory; transcript lines are not mirrored to syslog" \
     "$T/s2.out")" -eq 1
 check "and how many lines syslog missed" grep -q \
-    "^assistd: syslog $LOG: 7 transcript lines were not sent" "$T/s2.out"
+    "^assistd: syslog $LOG: 9 transcript lines were not sent" "$T/s2.out"
 check "the file is complete and verifies" sh -c '. "$1"; verify_chain "$2" &&
-    test "$NLINES" -eq 7' sh "$TOP/tests/e2e/transcript_common.inc" "$TF2"
+    test "$NLINES" -eq 9' sh "$TOP/tests/e2e/transcript_common.inc" "$TF2"
 
 # The administrator's TranscriptDir wins; the user's other one is
 # ignored with a warning.

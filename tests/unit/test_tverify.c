@@ -188,6 +188,55 @@ test_verifies(void **state)
 	    "end=user_ended status=0 program=assistd lines=10");
 }
 
+/* mode= is the most access granted: view accepted, then control given on
+ * a later request, then taken back by the user: control. A refused
+ * request or one without any answer leaves view; nothing granted: "-". */
+static void
+test_summary_mode(void **state)
+{
+	static const struct {
+		const char *answer1, *change1, *answer2, *change2, *want;
+	} c[] = {
+		{ "view", NULL, NULL, NULL, "view" },
+		{ "control", NULL, NULL, NULL, "control" },
+		{ "view", NULL, "control", "control", "control" },
+		{ "view", NULL, "refused", NULL, "view" },
+		{ "view", NULL, "timeout", NULL, "view" },
+		{ "control", "view", NULL, NULL, "control" },
+		{ "refused", NULL, NULL, NULL, "-" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		gen_init(&g, "0123456789abcdef", "none", "none");
+		gen_line(&g, "assistd.start", "version", "0.1.0", NULL);
+		gen_line(&g, "consent.ask", "conn", "1", "mode", "control",
+		    NULL);
+		gen_line(&g, "consent.answer", "conn", "1", "answer",
+		    c[i].answer1, "how", "tty", NULL);
+		if (strcmp(c[i].answer1, "refused") != 0)
+			gen_line(&g, "session.start", "conn", "1", "mode",
+			    c[i].answer1, NULL);
+		if (c[i].change1 != NULL)
+			gen_line(&g, "mode.change", "conn", "1", "mode",
+			    c[i].change1, "by", "user", NULL);
+		if (c[i].answer2 != NULL)
+			gen_line(&g, "consent.answer", "conn", "1", "answer",
+			    c[i].answer2, "how", "askpass", NULL);
+		if (c[i].change2 != NULL)
+			gen_line(&g, "mode.change", "conn", "1", "mode",
+			    c[i].change2, "by", "helper", NULL);
+		gen_line(&g, "assistd.stop", "reason", "x", "status", "0",
+		    NULL);
+		verify(g.buf, g.len, &r);
+		expect(&r, TVERIFY_OK, 0, "mode case");
+		if (strcmp(r.sum.mode.s, c[i].want) != 0)
+			fail_msg("case %zu: mode=%s, want %s", i, r.sum.mode.s,
+			    c[i].want);
+	}
+}
+
 /* Every byte changed (to a letter, and digits to another digit). */
 static void
 test_every_byte_changed(void **state)
@@ -660,6 +709,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verifies),
+		cmocka_unit_test(test_summary_mode),
 		cmocka_unit_test(test_every_byte_changed),
 		cmocka_unit_test(test_seq_changed),
 		cmocka_unit_test(test_delete_each_line),
