@@ -20,6 +20,7 @@
 
 #include "assistd/sandbox.h"
 #include "common/clock.h"
+#include "common/ctlproto.h"
 #include "common/log.h"
 
 #define NET_POLL_MAX_MS		1000	/* longest single wait */
@@ -151,7 +152,7 @@ net_message(ssh_session s, ssh_message m, void *ud)
 	return netchan_message(c, m);
 }
 
-/* One message from the monitor. */
+/* One message from the monitor: every one is an ipc_ctl message. */
 static void
 net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 {
@@ -162,36 +163,12 @@ net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 		    "monitor (type %u)", (unsigned)type);
 		return;
 	}
-	switch (type) {
-	case IPC_SESSION_GRANT:
-		netchan_granted(c);
-		break;
-	case IPC_SESSION_DENY:
-		netchan_denied(c, m.text);
-		break;
-	case IPC_CODE_RESULT:
+	/* The one-time code's result belongs to authentication (netauth.c);
+	 * everything else to the control channel (netctl.c). */
+	if (type == IPC_CODE_RESULT)
 		netauth_code_result(c, &m);
-		break;
-	case IPC_CONSENT_WAIT:
-	case IPC_MODE:
-		/* Relayed to the helper by the control channel (netctl);
-		 * until then only noted. */
-		log_debug("monitor: %s", type == IPC_CONSENT_WAIT ?
-		    "the user is being asked" : "mode changed");
-		break;
-	case IPC_SHUTDOWN: {
-		char w[NETCONN_REASON_MAX - 32];
-
-		log_sanitize(w, sizeof(w), m.text, IPC_MAX_STR);
-		netchan_shutdown(c, w);
-		netconn_end(c, false, w, "shutdown by the monitor: %s", w);
-		break;
-	}
-	default:
-		netconn_end(c, true, "Internal error", "unexpected message "
-		    "from the monitor (type %u)", (unsigned)type);
-		break;
-	}
+	else
+		netctl_from_monitor(c, type, &m);
 	ipc_ctl_free(&m);
 }
 
@@ -366,7 +343,7 @@ net_closed(struct netconn *c)
 static bool
 net_in_grace(const struct netconn *c)
 {
-	return !c->authenticated || c->chan_state < NETCHAN_WAIT_GRANT;
+	return !c->authenticated || c->sess == NETSESS_NONE;
 }
 
 static void
@@ -469,7 +446,9 @@ net_finish(struct netconn *c)
 		log_debug("connection from %s ended: %s", peer, c->reason);
 	if (c->dropped > 0)
 		log_debug("%llu bytes from the helper dropped (no RFB server "
-		    "yet)", (unsigned long long)c->dropped);
+		    "yet; %llu before the grant)",
+		    (unsigned long long)c->dropped,
+		    (unsigned long long)c->dropped_early);
 	if (!c->monitor_gone) {
 		struct ipc_closed m = { c->reason, c->failed ? 1 : 0, 0, 0 };
 
@@ -512,6 +491,7 @@ net_free(struct netconn *c)
 	if (c->bind != NULL)
 		ssh_bind_free(c->bind);
 	ipc_free(&c->ipc);
+	buf_free(&c->ctl_in);
 	if (c->ipc.fd >= 0)
 		close(c->ipc.fd);
 	if (c->linger_fd >= 0)
@@ -529,6 +509,9 @@ net_main(const struct net_params *p)
 	log_set_prefix(prefix);
 	c.p = p;
 	ipc_init(&c.ipc, p->ipc_fd);
+	/* A length and one frame at most: ctl_next takes every complete
+	 * frame out as soon as it is there. */
+	buf_init(&c.ctl_in, 4 + CTL_MAX_FRAME);
 	if (net_close_fds(p->sock, p->ipc_fd, err, sizeof(err)) != 0)
 		goto setup_failed;
 	if (p->hostkey == NULL || p->user == NULL || p->policy == NULL ||

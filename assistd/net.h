@@ -38,12 +38,15 @@ struct net_params {
  * Serves one connection to its end. Called in the child right after
  * fork; closes every other fd first, and enters the sandbox before it
  * reads the peer. Tells the monitor: IPC_AUTH_RESULT for every
- * authentication decision (not for "none"), IPC_SESSION_REQUEST ("rfb")
- * once, IPC_CLOSED (reason, byte counts) at the end unless the monitor
- * closed the IPC first (which ends the connection at once). Understands
- * IPC_SESSION_GRANT, IPC_SESSION_DENY and IPC_SHUTDOWN (and, with
- * code_required, IPC_CODE_RESULT after its IPC_CODE_CHECK); anything else
- * ends the connection. Returns the child's exit status: 0 after an
+ * authentication decision (not for "none"), IPC_CODE_CHECK for each
+ * answer to the one-time code (code_required), IPC_SESSION_REQUEST once
+ * (the control channel's HELLO, or a plain "rfb"), IPC_MODE_REQUEST for
+ * each request for control, IPC_CLOSED (reason, byte counts) at the end
+ * unless the monitor closed the IPC first (which ends the connection at
+ * once). Understands IPC_CODE_RESULT, IPC_CONSENT_WAIT,
+ * IPC_SESSION_GRANT, IPC_SESSION_DENY, IPC_MODE and IPC_SHUTDOWN, each
+ * only in its place; anything else ends the connection. Returns the
+ * child's exit status: 0 after an
  * orderly end (whoever ended it), 1 after an internal error (bad
  * parameters, no sandbox, a broken IPC, a protocol error of the monitor).
  */

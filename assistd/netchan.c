@@ -1,35 +1,47 @@
 /*
- * netchan: the one session channel of a connection, its subsystem "rfb",
- * and the refusal of everything else (pty, shell, exec, env, x11, agent,
- * port forwarding, a second channel); see netconn.h. Channel requests
+ * netchan: the session channels of a connection (see netconn.h). At
+ * most two: subsystem "assist-control" first, then "rfb" once the
+ * session was granted; or one plain "rfb" alone (ssh -s rfb). Everything
+ * else is refused and logged: pty, shell, exec, env, x11, agent, port
+ * forwarding, other subsystems, a channel beyond those. Channel requests
  * without a callback here reach the message callback, which refuses
  * them: libssh then answers CHANNEL_FAILURE / OPEN_FAILURE.
+ *
+ * Every byte to the helper goes through a chanpump (written after
+ * ssh_event_dopoll, libssh 0.10.6's rules in chanpump.h), and stderr
+ * notes are written between polls too, never from a libssh callback.
  */
 #include "assistd/netconn.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/chanpump.h"
 #include "common/clock.h"
+#include "common/ctlproto.h"
 #include "common/log.h"
 
 #define NETCHAN_TEXT_MAX	128	/* peer text quoted in the log */
 #define NETCHAN_CLOSE_WAIT_MS	2000	/* for the helper's CHANNEL_CLOSE */
 
-/* Channel data while the RFB server does not exist yet (a later issue):
- * counted and dropped. n == 0 is the helper's EOF. Runs inside libssh
+/* The session stream's receiver while the RFB server does not exist yet
+ * (a later issue): counted and dropped; before the grant nothing is
+ * forwarded anyway. n == 0 is the helper's EOF. Runs inside libssh
  * (chanpump.h): no libssh call here. */
 static long
-netchan_recv(void *ud, const uint8_t *data, size_t n)
+netchan_rfb_recv(void *ud, const uint8_t *data, size_t n)
 {
-	struct netconn *c = ud;
+	struct netchan *nc = ud;
+	struct netconn *c = nc->c;
 
 	(void)data;
 	if (n == 0) {
-		c->helper_eof = true;
+		nc->eof = true;
 		return 0;
 	}
+	if (!c->streaming)
+		c->dropped_early += n;
 	c->dropped += n;
 	return (long)n;
 }
@@ -37,48 +49,117 @@ netchan_recv(void *ud, const uint8_t *data, size_t n)
 static void
 netchan_eof(ssh_session s, ssh_channel ch, void *ud)
 {
+	struct netchan *nc = ud;
+
 	(void)s;
 	(void)ch;
-	log_debug("helper sent EOF on the channel");
-	((struct netconn *)ud)->helper_eof = true;
+	log_debug("helper sent EOF on the %s channel", nc->kind == NETCHAN_CTL ?
+	    CTL_SUBSYSTEM : nc->kind == NETCHAN_RFB ? NETCONN_SUBSYSTEM :
+	    "session");
 }
 
 static void
 netchan_closed(ssh_session s, ssh_channel ch, void *ud)
 {
-	struct netconn *c = ud;
+	struct netchan *nc = ud;
 
 	(void)s;
 	(void)ch;
-	c->chan_remote_closed = true;
-	netconn_end(c, false, NULL, "helper closed the session");
+	nc->remote_closed = true;
+	/* A channel that never carried anything (its subsystem was refused)
+	 * is only freed, in netchan_after_poll. */
+	if (nc->kind == NETCHAN_CTL)
+		netconn_end(nc->c, false, NULL,
+		    "helper closed the control channel");
+	else if (nc->kind == NETCHAN_RFB)
+		netconn_end(nc->c, false, NULL, "helper closed the session");
+}
+
+/* A pump on nc with receiver fn; false (and c ended) on failure. */
+static bool
+netchan_pump(struct netchan *nc, size_t max, chanpump_recv_fn fn)
+{
+	struct netconn *c = nc->c;
+
+	nc->pump = chanpump_new(c->s, nc->ch, c->ev, max);
+	if (nc->pump == NULL || chanpump_set_recv(nc->pump, fn, nc) != 0) {
+		netconn_end(c, true, "Internal error",
+		    "cannot start a channel pump");
+		return false;
+	}
+	return true;
+}
+
+/* "assist-control": only as the first channel, before any session. */
+static int
+netchan_want_ctl(struct netconn *c, struct netchan *nc)
+{
+	if (c->ctl != NULL || c->rfb != NULL || c->sess != NETSESS_NONE) {
+		log_info("refused subsystem \"%s\": it must be the first",
+		    CTL_SUBSYSTEM);
+		return 1;
+	}
+	if (!netchan_pump(nc, NETCONN_CTL_PUMP_MAX, netctl_recv))
+		return 1;
+	nc->kind = NETCHAN_CTL;
+	c->ctl = nc;
+	log_debug("control channel open");
+	return 0;
+}
+
+/* "rfb": after the control channel's grant, or alone as an implicit
+ * view-only request. */
+static int
+netchan_want_rfb(struct netconn *c, struct netchan *nc)
+{
+	if (c->rfb != NULL) {
+		log_info("refused subsystem \"%s\": already running",
+		    NETCONN_SUBSYSTEM);
+		return 1;
+	}
+	if (c->ctl != NULL && c->sess != NETSESS_GRANTED) {
+		log_info("refused subsystem \"%s\" from %s: the session was "
+		    "not accepted", NETCONN_SUBSYSTEM, c->p->peer);
+		return 1;
+	}
+	if (c->ctl == NULL && c->sess != NETSESS_NONE) {
+		log_info("refused subsystem \"%s\": a session was already "
+		    "asked for", NETCONN_SUBSYSTEM);
+		return 1;
+	}
+	if (!netchan_pump(nc, NETCONN_PUMP_MAX, netchan_rfb_recv))
+		return 1;
+	nc->kind = NETCHAN_RFB;
+	c->rfb = nc;
+	if (c->ctl != NULL)
+		return netchan_stream_start(c) == 0 ? 0 : 1;
+	return netctl_rfb_asked(c) == 0 ? 0 : 1;
 }
 
 static int
 netchan_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 {
-	struct netconn *c = ud;
-	struct ipc_ctl req = { .mode = IPC_MODE_VIEW };
+	struct netchan *nc = ud;
+	struct netconn *c = nc->c;
 	char n[NETCHAN_TEXT_MAX];
 
 	(void)s;
+	(void)ch;
 	log_sanitize(n, sizeof(n), name, NETCHAN_TEXT_MAX);
-	if (ch != c->chan || c->chan_state != NETCHAN_OPEN || c->done) {
-		log_info("refused subsystem \"%s\": a subsystem is already "
-		    "running", n);
+	if (c->done)
+		return 1;
+	if (nc->kind != NETCHAN_UNSET) {
+		log_info("refused subsystem \"%s\": the channel already runs "
+		    "one", n);
 		return 1;
 	}
-	if (strcmp(name, NETCONN_SUBSYSTEM) != 0) {
-		log_info("refused subsystem \"%s\" (only \"%s\")", n,
-		    NETCONN_SUBSYSTEM);
-		return 1;
-	}
-	if (netconn_ipc_ctl(c, IPC_SESSION_REQUEST, &req) != 0)
-		return 1;
-	c->chan_state = NETCHAN_WAIT_GRANT;
-	log_debug("subsystem %s asked; waiting for the monitor",
-	    NETCONN_SUBSYSTEM);
-	return 0;
+	if (strcmp(name, CTL_SUBSYSTEM) == 0)
+		return netchan_want_ctl(c, nc);
+	if (strcmp(name, NETCONN_SUBSYSTEM) == 0)
+		return netchan_want_rfb(c, nc);
+	log_info("refused subsystem \"%s\" (only \"%s\" and \"%s\")", n,
+	    CTL_SUBSYSTEM, NETCONN_SUBSYSTEM);
+	return 1;
 }
 
 /* Agent forwarding: OpenSSH asks with want_reply=0 and libssh 0.10.6
@@ -93,32 +174,59 @@ netchan_agent(ssh_session s, ssh_channel ch, void *ud)
 	log_info("refused agent forwarding");
 }
 
+/* A free slot for a new channel, or NULL with the refusal logged: a
+ * second channel only beside a control channel. */
+static struct netchan *
+netchan_slot(struct netconn *c)
+{
+	struct netchan *free_slot = NULL;
+	int i, open = 0;
+
+	for (i = 0; i < NETCONN_CHANNELS; i++) {
+		if (c->chans[i].ch != NULL)
+			open++;
+		else if (free_slot == NULL)
+			free_slot = &c->chans[i];
+	}
+	if (open > 0 && (c->ctl == NULL || open >= NETCONN_CHANNELS)) {
+		log_info("refused a %s session channel%s",
+		    open == 1 ? "second" : "third", c->ctl == NULL ?
+		    " (only beside a control channel)" : "");
+		return NULL;
+	}
+	return free_slot;
+}
+
 static ssh_channel
 netchan_open(ssh_session s, void *ud)
 {
 	struct netconn *c = ud;
+	struct netchan *nc;
 	ssh_channel ch;
 
-	if (!c->authenticated || c->done || c->chan != NULL) {
-		log_info("refused a second session channel");
+	if (!c->authenticated || c->done) {
+		log_info("refused a session channel");
 		return NULL;
 	}
+	if ((nc = netchan_slot(c)) == NULL)
+		return NULL;
 	if ((ch = ssh_channel_new(s)) == NULL) {
 		log_error("ssh_channel_new: %s", ssh_get_error(s));
 		return NULL;
 	}
-	ssh_callbacks_init(&c->chan_cb);
-	c->chan_cb.userdata = c;
-	c->chan_cb.channel_eof_function = netchan_eof;
-	c->chan_cb.channel_close_function = netchan_closed;
-	c->chan_cb.channel_subsystem_request_function = netchan_subsystem;
-	c->chan_cb.channel_auth_agent_req_function = netchan_agent;
-	if (ssh_set_channel_callbacks(ch, &c->chan_cb) != SSH_OK) {
+	memset(nc, 0, sizeof(*nc));
+	nc->c = c;
+	ssh_callbacks_init(&nc->cb);
+	nc->cb.userdata = nc;
+	nc->cb.channel_eof_function = netchan_eof;
+	nc->cb.channel_close_function = netchan_closed;
+	nc->cb.channel_subsystem_request_function = netchan_subsystem;
+	nc->cb.channel_auth_agent_req_function = netchan_agent;
+	if (ssh_set_channel_callbacks(ch, &nc->cb) != SSH_OK) {
 		ssh_channel_free(ch);
 		return NULL;
 	}
-	c->chan = ch;
-	c->chan_state = NETCHAN_OPEN;
+	nc->ch = ch;
 	log_debug("session channel open");
 	return ch;
 }
@@ -134,7 +242,7 @@ netchan_open_name(int sub)
 {
 	switch (sub) {
 	case SSH_CHANNEL_SESSION:
-		return "a second session channel";
+		return "a session channel";
 	case SSH_CHANNEL_DIRECT_TCPIP:
 		return "port forwarding (direct-tcpip)";
 	case SSH_CHANNEL_FORWARDED_TCPIP:
@@ -225,58 +333,74 @@ netchan_message(struct netconn *c, ssh_message m)
 	return 1;
 }
 
-void
-netchan_granted(struct netconn *c)
+int
+netchan_stream_start(struct netconn *c)
 {
-	if (c->chan_state != NETCHAN_WAIT_GRANT) {
-		netconn_end(c, true, NULL,
-		    "monitor granted a session nobody asked for");
-		return;
+	if (c->rfb == NULL || c->rfb->pump == NULL || c->streaming ||
+	    c->sess != NETSESS_GRANTED) {
+		netconn_end(c, true, "Internal error",
+		    "session stream started out of order");
+		return -1;
 	}
-	c->pump = chanpump_new(c->s, c->chan, c->ev, NETCONN_PUMP_MAX);
-	if (c->pump == NULL ||
-	    chanpump_set_recv(c->pump, netchan_recv, c) != 0 ||
-	    chanpump_write(c->pump, NETCONN_GREETING,
+	if (chanpump_write(c->rfb->pump, NETCONN_GREETING,
 	    sizeof(NETCONN_GREETING) - 1) != 0) {
 		netconn_end(c, true, "Internal error",
 		    "cannot start the session stream");
-		return;
+		return -1;
 	}
-	c->chan_state = NETCHAN_SERVING;
+	c->streaming = true;
+	if (c->dropped_early > 0)
+		log_info("dropped %llu bytes %s sent on \"%s\" before the "
+		    "session was granted", (unsigned long long)c->dropped_early,
+		    c->p->peer, NETCONN_SUBSYSTEM);
 	log_debug("session granted; serving %s to %s", NETCONN_SUBSYSTEM,
 	    c->p->peer);
+	return 0;
 }
 
 void
-netchan_denied(struct netconn *c, const char *why)
+netchan_note(struct netchan *nc, const char *fmt, ...)
 {
-	char w[NETCONN_REASON_MAX - 32], msg[NETCONN_REASON_MAX];
+	size_t room;
+	va_list ap;
+	int n;
 
-	log_sanitize(w, sizeof(w), why, IPC_MAX_STR);
-	if (c->chan_state != NETCHAN_WAIT_GRANT) {
-		netconn_end(c, true, NULL,
-		    "monitor denied a session nobody asked for");
+	if (nc == NULL || nc->ch == NULL)
+		return;
+	if ((room = sizeof(nc->note) - nc->note_len) <= 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(nc->note + nc->note_len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	nc->note_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* Writes what is left of nc's note, as far as the peer's window allows
+ * (a re-key may take none: retried after the next poll). Between polls
+ * only. */
+static void
+netchan_note_flush(struct netchan *nc)
+{
+	uint32_t win, n;
+	int r;
+
+	if (nc->note_off >= nc->note_len || nc->remote_closed ||
+	    !ssh_channel_is_open(nc->ch))
+		return;
+	if ((win = ssh_channel_window_size(nc->ch)) == 0)
+		return;
+	n = (uint32_t)(nc->note_len - nc->note_off);
+	if (n > win)
+		n = win;
+	r = ssh_channel_write_stderr(nc->ch, nc->note + nc->note_off, n);
+	if (r < 0) {
+		log_debug("could not write a note to the helper's channel");
+		nc->note_off = nc->note_len;
 		return;
 	}
-	/* ssh prints a channel's stderr on the helper's terminal; the
-	 * disconnect message carries the same reason for other clients. */
-	snprintf(msg, sizeof(msg), "assistd: session refused: %s\n", w);
-	if (ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg)) <
-	    0)
-		log_debug("could not write the refusal to the channel");
-	netconn_end(c, false, NULL, "session refused: %s", w);
-}
-
-void
-netchan_shutdown(struct netconn *c, const char *why)
-{
-	if (c->chan_state == NETCHAN_SERVING)
-		snprintf(c->helper_notice, sizeof(c->helper_notice),
-		    "assistd: session ended: %s\n", why);
-	else if (c->chan_state != NETCHAN_NONE &&
-	    c->chan_state != NETCHAN_CLOSED)
-		snprintf(c->helper_notice, sizeof(c->helper_notice),
-		    "assistd: connection ended: %s\n", why);
+	nc->note_off += (size_t)r;
 }
 
 void
@@ -284,32 +408,100 @@ netchan_count(struct netconn *c)
 {
 	const struct chanpump_stats *st;
 
-	if (c->pump == NULL)
+	if (c->rfb == NULL || c->rfb->pump == NULL)
 		return;
-	st = chanpump_stats(c->pump);
+	st = chanpump_stats(c->rfb->pump);
 	c->bytes_in = st->from_channel;
 	c->bytes_out = st->to_channel;
+}
+
+/* Frees nc's pump and channel (between polls; before ssh_disconnect,
+ * which frees every channel itself). */
+static void
+netchan_free(struct netconn *c, struct netchan *nc)
+{
+	chanpump_free(nc->pump);
+	nc->pump = NULL;
+	if (nc->ch != NULL)
+		ssh_channel_free(nc->ch);
+	if (c->ctl == nc)
+		c->ctl = NULL;
+	if (c->rfb == nc)
+		c->rfb = NULL;
+	memset(nc, 0, sizeof(*nc));
+}
+
+static void
+netchan_step(struct netconn *c, struct netchan *nc)
+{
+	if (nc->pump != NULL && chanpump_after_poll(nc->pump) != 0) {
+		const char *e = chanpump_error(nc->pump);
+
+		/* The connection itself died: net.c says how (net_closed). */
+		if (ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))
+			return;
+		netconn_end(c, false, NULL, "%s ended: %s",
+		    nc->kind == NETCHAN_CTL ? "control channel" :
+		    "session stream", e ? e : "channel failed");
+		return;
+	}
+	netchan_note_flush(nc);
+	/* The helper's EOF on the stream ends the session once our bytes
+	 * are out (before the grant it waits for the monitor's answer). */
+	if (nc->kind == NETCHAN_RFB && c->streaming && nc->eof &&
+	    chanpump_pending(nc->pump) == 0)
+		netconn_end(c, false, NULL, "helper ended the session (EOF)");
+	/* A channel whose subsystem was refused and that the helper closed
+	 * frees its slot. */
+	if (nc->kind == NETCHAN_UNSET && nc->remote_closed && !c->done)
+		netchan_free(c, nc);
 }
 
 void
 netchan_after_poll(struct netconn *c)
 {
-	if (c->pump == NULL)
-		return;
-	if (chanpump_after_poll(c->pump) != 0) {
-		const char *e = chanpump_error(c->pump);
+	int i;
 
-		netconn_end(c, false, NULL, "session stream ended: %s",
-		    e ? e : "channel failed");
-		return;
+	for (i = 0; i < NETCONN_CHANNELS && !c->done; i++)
+		if (c->chans[i].ch != NULL)
+			netchan_step(c, &c->chans[i]);
+}
+
+/* ---- the end ---- */
+
+/* Every channel's queued bytes and notes written (or nothing to write
+ * to any more). */
+static bool
+netchan_flushed(const struct netconn *c)
+{
+	int i;
+
+	for (i = 0; i < NETCONN_CHANNELS; i++) {
+		const struct netchan *nc = &c->chans[i];
+
+		if (nc->ch == NULL || nc->remote_closed)
+			continue;
+		if ((nc->pump != NULL && chanpump_pending(nc->pump) > 0 &&
+		    chanpump_error(nc->pump) == NULL) ||
+		    nc->note_off < nc->note_len)
+			return false;
 	}
-	/* The helper's EOF ends the session once our bytes are out. */
-	if (c->helper_eof && chanpump_pending(c->pump) == 0)
-		netconn_end(c, false, NULL, "helper ended the session (EOF)");
+	return true;
+}
+
+static bool
+netchan_all_closed(const struct netconn *c)
+{
+	int i;
+
+	for (i = 0; i < NETCONN_CHANNELS; i++)
+		if (c->chans[i].ch != NULL && !c->chans[i].remote_closed)
+			return false;
+	return true;
 }
 
 /*
- * Runs the event loop (and the pump) until done(c) or NETCHAN_CLOSE_WAIT_MS
+ * Runs the event loop (pumps, notes) until done(c) or NETCHAN_CLOSE_WAIT_MS
  * pass, or the connection dies.
  */
 static void
@@ -317,61 +509,62 @@ netchan_drain(struct netconn *c, bool (*done)(const struct netconn *))
 {
 	long long end = clock_now_ms() + NETCHAN_CLOSE_WAIT_MS;
 	long long now;
+	int i;
 
 	while (!done(c) && (now = clock_now_ms()) < end &&
 	    !(ssh_get_status(c->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
 		if (ssh_event_dopoll(c->ev, (int)(end - now)) == SSH_ERROR)
 			break;
-		if (c->pump != NULL && chanpump_after_poll(c->pump) != 0)
-			break;
+		for (i = 0; i < NETCONN_CHANNELS; i++) {
+			struct netchan *nc = &c->chans[i];
+
+			if (nc->ch == NULL)
+				continue;
+			if (nc->pump != NULL)
+				(void)chanpump_after_poll(nc->pump);
+			netchan_note_flush(nc);
+		}
 	}
-}
-
-static bool
-netchan_flushed(const struct netconn *c)
-{
-	return c->pump == NULL || chanpump_pending(c->pump) == 0;
-}
-
-static bool
-netchan_remote_closed(const struct netconn *c)
-{
-	return c->chan_remote_closed;
 }
 
 void
 netchan_close(struct netconn *c)
 {
-	if (c->chan == NULL)
-		return;
-	if (!c->chan_remote_closed && c->ev != NULL &&
-	    ssh_channel_is_open(c->chan)) {
-		/* Like sshd at the end of a subsystem: what is queued, exit
-		 * status (0 for a session that ran and ended normally), EOF,
-		 * close, and the helper's close before the disconnect, so
-		 * that ssh exits with that status rather than "closed by
-		 * remote host". */
-		int status = c->chan_state == NETCHAN_SERVING && !c->failed ?
-		    0 : 1;
+	/* Exit status 0 for a session that ran and ended normally: ssh
+	 * exits with it. */
+	int status = c->sess == NETSESS_GRANTED && !c->failed ? 0 : 1;
+	bool any = false;
+	int i;
 
+	if (c->ev != NULL)
 		netchan_drain(c, netchan_flushed);
-		chanpump_free(c->pump);
-		c->pump = NULL;
-		/* ssh prints a channel's stderr on the helper's terminal. */
-		if (c->helper_notice[0] != '\0' && ssh_channel_write_stderr(
-		    c->chan, c->helper_notice,
-		    (uint32_t)strlen(c->helper_notice)) < 0)
-			log_debug("could not write the monitor's reason to the "
-			    "channel");
-		(void)ssh_channel_request_send_exit_status(c->chan, status);
-		(void)ssh_channel_send_eof(c->chan);
-		(void)ssh_channel_close(c->chan);
-		netchan_drain(c, netchan_remote_closed);
+	/* Like sshd at the end of a subsystem: what is queued, exit status,
+	 * EOF, close, and the helper's close before the disconnect, so that
+	 * ssh exits with that status rather than "closed by remote host". */
+	for (i = 0; i < NETCONN_CHANNELS; i++) {
+		struct netchan *nc = &c->chans[i];
+
+		if (nc->ch == NULL)
+			continue;
+		chanpump_free(nc->pump);
+		nc->pump = NULL;
+		if (nc->remote_closed || c->ev == NULL ||
+		    !ssh_channel_is_open(nc->ch))
+			continue;
+		/* A note the window held back goes now, in one piece. */
+		if (nc->note_off < nc->note_len &&
+		    ssh_channel_write_stderr(nc->ch, nc->note + nc->note_off,
+		    (uint32_t)(nc->note_len - nc->note_off)) < 0)
+			log_debug("could not write a note to the channel");
+		nc->note_off = nc->note_len;
+		(void)ssh_channel_request_send_exit_status(nc->ch, status);
+		(void)ssh_channel_send_eof(nc->ch);
+		(void)ssh_channel_close(nc->ch);
+		any = true;
 	}
-	chanpump_free(c->pump);
-	c->pump = NULL;
-	c->chan_state = NETCHAN_CLOSED;
-	/* Before ssh_disconnect, which frees every channel itself. */
-	ssh_channel_free(c->chan);
-	c->chan = NULL;
+	if (any)
+		netchan_drain(c, netchan_all_closed);
+	for (i = 0; i < NETCONN_CHANNELS; i++)
+		if (c->chans[i].ch != NULL)
+			netchan_free(c, &c->chans[i]);
 }

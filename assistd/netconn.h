@@ -1,9 +1,10 @@
 /*
  * netconn: the state of one connection inside assistd's network process,
  * shared by its parts: net.c (setup, sandbox, event loop, IPC, end),
- * netbind.c (the hardened ssh_bind), netauth.c (authentication) and
- * netchan.c (the one session channel and every refusal). Internal to
- * the network process; the monitor sees only net.h.
+ * netbind.c (the hardened ssh_bind), netauth.c (authentication),
+ * netchan.c (the session channels and every refusal) and netctl.c (the
+ * session: the control protocol, the monitor's answers relayed to the
+ * helper). Internal to the network process; the monitor sees only net.h.
  */
 #ifndef ASSISTD_NETCONN_H
 #define ASSISTD_NETCONN_H
@@ -22,18 +23,43 @@
 #define NETCONN_GREETING	"RFB 003.008\n"
 #define NETCONN_SUBSYSTEM	"rfb"
 #define NETCONN_PUMP_MAX	(1024 * 1024)	/* bytes queued for the helper */
+#define NETCONN_CTL_PUMP_MAX	(64 * 1024)	/* control frames queued */
 #define NETCONN_IPC_WAIT_MS	5000	/* bound on a blocked IPC write */
+#define NETCONN_CHANNELS	2	/* "assist-control", then "rfb" */
+#define NETCONN_NOTE_MAX	512	/* stderr text queued for ssh */
 
-/* Where the session channel stands. */
-enum netchan_state {
-	NETCHAN_NONE,		/* no channel yet */
-	NETCHAN_OPEN,		/* channel open, no subsystem asked yet */
-	NETCHAN_WAIT_GRANT,	/* "rfb" asked; waiting for the monitor */
-	NETCHAN_SERVING,	/* granted: greeting sent, stream running */
-	NETCHAN_CLOSED,		/* closed by either side */
+/* What a session channel carries (its subsystem). */
+enum netchan_kind {
+	NETCHAN_UNSET,		/* open, no subsystem yet */
+	NETCHAN_CTL,		/* "assist-control": framed ctlproto */
+	NETCHAN_RFB,		/* "rfb": the session stream */
 };
 
+struct netconn;
 struct chanpump;
+
+/* One session channel. A slot whose ch is NULL is free. */
+struct netchan {
+	struct netconn *c;
+	ssh_channel ch;
+	enum netchan_kind kind;
+	struct ssh_channel_callbacks_struct cb;
+	struct chanpump *pump;	/* from its subsystem on */
+	bool remote_closed;	/* the helper's CHANNEL_CLOSE came */
+	bool eof;		/* the helper's EOF reached our receiver */
+	/* Text for the channel's stderr (ssh prints it), written between
+	 * polls: [note_off, note_len) is still to go. */
+	char note[NETCONN_NOTE_MAX];
+	size_t note_len, note_off;
+};
+
+/* Where the session stands, whichever channel asked for it. */
+enum netsess_state {
+	NETSESS_NONE,		/* not asked for yet */
+	NETSESS_WAIT,		/* IPC_SESSION_REQUEST sent; monitor decides */
+	NETSESS_GRANTED,	/* the user said yes */
+	NETSESS_REFUSED,	/* the monitor said no */
+};
 
 struct netconn {
 	const struct net_params *p;
@@ -42,7 +68,6 @@ struct netconn {
 	ssh_event ev;
 	struct ipc ipc;
 	struct ssh_server_callbacks_struct server_cb;
-	struct ssh_channel_callbacks_struct chan_cb;
 
 	long long grace_end_ms;	/* monotonic; login grace deadline */
 	int auth_failures;
@@ -50,12 +75,17 @@ struct netconn {
 	bool kex_done;
 	bool authenticated;
 
-	ssh_channel chan;
-	enum netchan_state chan_state;
-	bool chan_remote_closed; /* the helper's CHANNEL_CLOSE came */
-	struct chanpump *pump;	/* the session stream, once granted */
-	bool helper_eof;	/* the helper sent channel EOF */
+	struct netchan chans[NETCONN_CHANNELS];
+	struct netchan *ctl;	/* the control channel, or NULL */
+	struct netchan *rfb;	/* the rfb channel, or NULL */
+	enum netsess_state sess;
+	uint8_t mode;		/* granted access (ipc_mode), 0 before */
+	bool hello_seen;	/* the control channel's one HELLO came */
+	bool control_asked;	/* IPC_MODE_REQUEST sent, not answered */
+	bool streaming;		/* RFB greeting queued: the stream runs */
+	struct buf ctl_in;	/* control frames being assembled */
 	uint64_t dropped;	/* helper bytes dropped (no RFB server yet) */
+	uint64_t dropped_early;	/* of which sent before the grant */
 
 	bool sock_given;	/* the session owns p->sock */
 	int linger_fd;		/* our own reference to it (net_linger) */
@@ -64,9 +94,6 @@ struct netconn {
 	bool monitor_gone;	/* IPC EOF: no IPC_CLOSED to send */
 	char reason[NETCONN_REASON_MAX];  /* for IPC_CLOSED and the log */
 	char disconnect_msg[NETCONN_REASON_MAX]; /* shown to the helper */
-	/* The monitor's reason for ending a running session, written to
-	 * the channel's stderr before it closes (ssh shows it), or "". */
-	char helper_notice[NETCONN_REASON_MAX];
 	uint64_t bytes_in, bytes_out;	/* session stream, for IPC_CLOSED */
 	/* The one-time code step (p->code_required; netauth.c). */
 	struct netauth_code {
@@ -146,21 +173,42 @@ void netchan_setup(struct netconn *c);
 /* Handles channel-open, channel and global requests no callback took:
  * logs and returns 1 (libssh refuses). */
 int netchan_message(struct netconn *c, ssh_message m);
-/* The monitor's answer to IPC_SESSION_REQUEST. */
-void netchan_granted(struct netconn *c);
-void netchan_denied(struct netconn *c, const char *why);
-/* The monitor ends the connection (IPC_SHUTDOWN, why already escaped):
- * a helper with an open channel is told why on the channel's stderr
- * when it closes (not from here: this runs inside a libssh callback);
- * the disconnect message says it too. */
-void netchan_shutdown(struct netconn *c, const char *why);
+/* Starts the session stream on c->rfb: queues the RFB greeting. 0, or
+ * -1 with c ended. Only once the session was granted. */
+int netchan_stream_start(struct netconn *c);
+/* Queues text for nc's stderr (ssh prints it on the helper's terminal),
+ * written between polls, before the channel's EOF at the latest; text
+ * beyond NETCONN_NOTE_MAX is cut. */
+void netchan_note(struct netchan *nc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Bytes of the session stream so far, into c->bytes_in / bytes_out. */
 void netchan_count(struct netconn *c);
-/* After every poll: moves pending stream bytes, notices the channel's
- * end. */
+/* After every poll: moves pending bytes and notes, notices channel
+ * ends. */
 void netchan_after_poll(struct netconn *c);
-/* Orderly end of the channel, if one is open: exit status, EOF, close,
- * a bounded wait for the helper's close; then frees it. */
+/* Orderly end of every open channel: what is queued, exit status, EOF,
+ * close, a bounded wait for the helper's close; then frees them. */
 void netchan_close(struct netconn *c);
+
+/*
+ * netctl: the session. netctl_recv is the control channel's chanpump
+ * receiver (chanpump_recv_fn; ud is its struct netchan): frames from
+ * the helper, one HELLO (-> IPC_SESSION_REQUEST), REQUEST_CONTROL (->
+ * IPC_MODE_REQUEST); a malformed or unexpected frame ends c with the
+ * reason logged. netctl_rfb_asked: a plain "rfb" subsystem without a
+ * control channel, an implicit view-only HELLO; 0, or -1 (refuse it).
+ */
+long netctl_recv(void *ud, const uint8_t *data, size_t n);
+int netctl_rfb_asked(struct netconn *c);
+/*
+ * One ipc_ctl message from the monitor (type and m already decoded and
+ * checked by ipc_decode_ctl): relayed to the helper as CTL_WAITING /
+ * CTL_STATE on the control channel, or, for a plain "rfb" session, as
+ * stderr text (waiting line, refusal) and the stream's start. A message
+ * out of order ends c as an internal error. Runs inside a libssh
+ * callback: queues only.
+ */
+void netctl_from_monitor(struct netconn *c, uint8_t type,
+			 const struct ipc_ctl *m);
 
 #endif

@@ -233,11 +233,12 @@ buf_put_bytes(struct buf *b, const void *p, size_t n)
 
 	if (b->view)
 		return BUF_ERR_READONLY;
+	if (n == 0)	/* buf_reserve has no storage to point at yet */
+		return BUF_OK;
 	if ((d = buf_reserve(b, n)) == NULL)
 		return n > b->max ? BUF_ERR_LIMIT :
 		    (buf_avail(b) > b->max - n ? BUF_ERR_LIMIT : BUF_ERR_NOMEM);
-	if (n > 0)
-		memcpy(d, p, n);
+	memcpy(d, p, n);
 	b->len += n;
 	return BUF_OK;
 }

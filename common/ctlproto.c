@@ -53,10 +53,22 @@ ctl_encode(struct buf *out, uint8_t type, const struct ctl_msg *m)
 	int r;
 
 	buf_init(&b, CTL_MAX_FRAME);
-	if ((r = buf_put_u8(&b, type)) == BUF_OK &&
-	    (r = ctl_body(&b, type, m)) == BUF_OK &&
-	    (r = buf_put_u32(out, (uint32_t)buf_avail(&b))) == BUF_OK)
+	if ((r = buf_put_u8(&b, type)) != BUF_OK ||
+	    (r = ctl_body(&b, type, m)) != BUF_OK)
+		goto out;
+	/* All or nothing: a length prefix without its frame would
+	 * desynchronise the stream for good. Once the room is reserved,
+	 * the two puts below cannot fail. */
+	if (buf_reserve(out, 4 + buf_avail(&b)) == NULL) {
+		r = out->view ? BUF_ERR_READONLY :
+		    4 + buf_avail(&b) > out->max ||
+		    buf_avail(out) > out->max - 4 - buf_avail(&b) ?
+		    BUF_ERR_LIMIT : BUF_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = buf_put_u32(out, (uint32_t)buf_avail(&b))) == BUF_OK)
 		r = buf_put_bytes(out, buf_ptr(&b), buf_avail(&b));
+out:
 	buf_free(&b);
 	return r;
 }
@@ -123,6 +135,9 @@ ctl_printable(const char *s)
 	return true;
 }
 
+static int ctl_fail(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int
 ctl_fail(char *err, size_t errsz, const char *fmt, ...)
 {
@@ -142,6 +157,7 @@ static const char *const ctl_states[] = { CTL_STATE_ACCEPTED,
 	CTL_STATE_MODE, CTL_STATE_CONTROL_REFUSED, NULL };
 static const char *const ctl_bys[] = { "", "user", "helper", "timeout",
 	"error", "transcript", "shutdown", NULL };
+static const char *const ctl_bys_person[] = { "user", "helper", NULL };
 
 /* The fields of one type, read and checked. */
 static int
@@ -183,9 +199,15 @@ ctl_fields(uint8_t type, struct buf *b, struct ctl_msg *m, char *err,
 		    !ctl_in(m->by, ctl_bys))
 			return ctl_fail(err, errsz, "unknown state, mode or "
 			    "origin in state message");
-		if (strcmp(m->state, CTL_STATE_ACCEPTED) == 0 &&
+		if ((strcmp(m->state, CTL_STATE_ACCEPTED) == 0 ||
+		    strcmp(m->state, CTL_STATE_MODE) == 0) &&
 		    m->mode[0] == '\0')
-			return ctl_fail(err, errsz, "accepted without a mode");
+			return ctl_fail(err, errsz, "%s without a mode",
+			    m->state);
+		if (strcmp(m->state, CTL_STATE_MODE) == 0 &&
+		    !ctl_in(m->by, ctl_bys_person))
+			return ctl_fail(err, errsz, "mode change by \"%s\" "
+			    "(want user or helper)", m->by);
 		return 0;
 	default:
 		return ctl_fail(err, errsz, "unknown message type %u",

@@ -67,7 +67,8 @@ struct ctl_msg {
 /*
  * Appends one frame of type with m's fields to out (NULL strings sent as
  * ""). Returns 0 or a negative BUF_ERR_* code (BUF_ERR_LIMIT when a
- * field is over its limit: the sender checks what it sends too).
+ * field is over its limit: the sender checks what it sends too, or when
+ * out cannot take the whole frame: out is then unchanged).
  */
 int ctl_encode(struct buf *out, uint8_t type, const struct ctl_msg *m);
 
@@ -81,7 +82,10 @@ int ctl_next(struct buf *in, uint8_t *type, struct buf *body);
 /*
  * Decodes a body of type into m: 0, or -1 with a one-line reason in err
  * (unknown type, short or trailing bytes, a string over its limit or
- * with a NUL, a mode/state/by outside the lists above, version not 1).
+ * with a NUL, a mode/state/by outside the lists above, version not 1,
+ * "accepted" or "mode" without a mode, "mode" by other than user or
+ * helper, a WAITING user with control bytes or a code not all digits).
+ * On failure m is left zeroed (nothing to free).
  */
 int ctl_decode(uint8_t type, struct buf *body, struct ctl_msg *m,
 	       char *err, size_t errsz);

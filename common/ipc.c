@@ -32,6 +32,11 @@ ipc_send(struct ipc *c, uint8_t type, const void *body, size_t n)
 
 	if (n + 1 > IPC_MAX_FRAME)
 		return BUF_ERR_LIMIT;
+	/* All or nothing: a length without its frame would desynchronise
+	 * the stream. With the room reserved the puts below cannot fail. */
+	if (buf_reserve(&c->out, 5 + n) == NULL)
+		return buf_avail(&c->out) + 5 + n > c->out.max ?
+		    BUF_ERR_LIMIT : BUF_ERR_NOMEM;
 	if ((r = buf_put_u32(&c->out, (uint32_t)(n + 1))) != BUF_OK)
 		return r;
 	if ((r = buf_put_u8(&c->out, type)) != BUF_OK)

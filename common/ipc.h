@@ -130,7 +130,7 @@ struct ipc {
 void ipc_init(struct ipc *c, int fd);
 void ipc_free(struct ipc *c);
 
-/* Queues one frame; 0 or a negative BUF_ERR_* code. */
+/* Queues one frame, all or nothing; 0 or a negative BUF_ERR_* code. */
 int ipc_send(struct ipc *c, uint8_t type, const void *body, size_t n);
 /* Writes queued bytes without blocking: 0 all sent, 1 some left, -1 error
  * (errno set). */

@@ -34,7 +34,7 @@ expect "shell" "shell request failed on channel 0" 'refused shell' -T "$U"
 expect "pty" "PTY allocation request failed on channel 0" 'refused pty' \
     -tt "$U" true
 expect "subsystem sftp" "subsystem request failed on channel 0" \
-    'refused subsystem "sftp" \(only "rfb"\)' -s "$U" sftp
+    'refused subsystem "sftp" \(only "assist-control" and "rfb"\)' -s "$U" sftp
 expect "remote port forwarding (-R)" \
     "remote port forwarding failed for listen port" \
     'refused remote port forwarding \(tcpip-forward\)' \

@@ -87,7 +87,7 @@ mkfifo "$T/hold.in"
 exec 3<>"$T/hold.in"
 # (not through bg: an asynchronous command's stdin would be /dev/null)
 $SSHC -i "$T/helper" -p "$PORT" -c aes256-gcm@openssh.com -s "$U" rfb \
-    <&3 >"$T/hold.out" 2>&1 &
+    <&3 >"$T/hold.out" 2>"$T/hold.err" &
 HOLD=$!
 PIDS="$PIDS $HOLD"
 if wait_for "$T/hold.out" '^RFB 003\.008$' 10 &&
@@ -95,8 +95,13 @@ if wait_for "$T/hold.out" '^RFB 003\.008$' 10 &&
     'RFB003.008\n' ]; then
 	ok "ssh -s rfb reads the RFB 3.8 greeting (aes256-gcm)"
 else
-	notok "ssh -s rfb reads the greeting: $(cat "$T/hold.out")"
+	notok "ssh -s rfb reads the greeting: $(cat "$T/hold.out" "$T/hold.err")"
 fi
+# The question was on the user's screen: ssh printed whose answer it
+# waited for and the verification code (the channel's stderr).
+check "waiting line with the verification code on stderr" grep -Eqx \
+    "assistd: waiting for $TEST_USER to accept; verification code [0-9]{6} \(60 s\)" \
+    "$T/hold.err"
 # ... so a second helper is refused, with the monitor's reason on stderr.
 timeout 20 $SSHC -i "$T/second" -p "$PORT" -s "$U" rfb </dev/null \
     >"$T/second.out" 2>"$T/second.err"

@@ -89,6 +89,9 @@ test_limit(void **state)
 	assert_int_equal(buf_consume(&b, 65), BUF_ERR_SHORT);
 	buf_free(&b);
 	buf_init(&b, 16);
+	/* nothing to add to a buffer with no storage yet is fine */
+	assert_int_equal(buf_put_bytes(&b, big, 0), BUF_OK);
+	assert_int_equal(buf_avail(&b), 0);
 	assert_int_equal(buf_put_string(&b, big, 13), BUF_ERR_LIMIT);
 	assert_int_equal(buf_put_string(&b, big, 12), BUF_OK);
 	buf_free(&b);

@@ -1,0 +1,73 @@
+/*
+ * capture: the user's X display as assistd's monitor sees it: the screen
+ * image (XShm), what changed (XDamage, refined by comparing with the
+ * previous frame so only pixels that really changed are reported), the
+ * cursor image (XFixes) and the screen size (RandR). Event-driven: the
+ * monitor polls capture_fd() and calls capture_process(); nothing here
+ * wakes up without an X event.
+ *
+ * Shared-memory segments are created IPC_PRIVATE with mode 0600 and
+ * marked for removal as soon as the X server has attached them.
+ * Damage regions are pixman regions (pixman_region32_t).
+ */
+#ifndef ASSISTD_CAPTURE_H
+#define ASSISTD_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <pixman.h>
+
+struct capture;	/* opaque */
+
+/* Opens display (NULL: $DISPLAY). NULL with a one-line reason in err when
+ * the display, or an extension we need (XDamage, XFixes, MIT-SHM
+ * optional: falls back to XGetImage), is missing. */
+struct capture *capture_open(const char *display, char *err, size_t errsz);
+void capture_close(struct capture *c);
+
+/* The X connection's fd, for poll(2). */
+int capture_fd(const struct capture *c);
+
+/* What capture_process found since the last call. */
+struct capture_changes {
+	int damaged;		/* 1: capture_frame() has new pixels in
+				 * the region given to capture_take_damage */
+	int cursor;		/* 1: the cursor image changed */
+	int resized;		/* 1: the screen size changed (the frame was
+				 * reallocated: everything is damaged) */
+};
+
+/*
+ * Handles every pending X event (damage, cursor, RandR), grabs what was
+ * damaged into the current frame and refines the damage against the
+ * previous frame. 0, or -1 when the X connection failed (err says why:
+ * the sessions end).
+ */
+int capture_process(struct capture *c, struct capture_changes *ch,
+		    char *err, size_t errsz);
+
+/* The current frame: 0x00RRGGBB pixels, valid until the next
+ * capture_process. */
+const uint32_t *capture_frame(const struct capture *c, uint16_t *width,
+			      uint16_t *height, size_t *stride);
+
+/*
+ * Adds the changed pixels since the consumer's last call to *region
+ * (the caller's, initialised). Each consumer (helper session) has its
+ * own id from capture_consumer_add, so two helpers at different speeds
+ * both get every change.
+ */
+int capture_consumer_add(struct capture *c);
+void capture_consumer_remove(struct capture *c, int id);
+void capture_take_damage(struct capture *c, int id,
+			 pixman_region32_t *region);
+
+/* The cursor: ARGB pixels (0xAARRGGBB), size and hotspot; valid until the
+ * next capture_process. NULL when unknown. */
+const uint32_t *capture_cursor(const struct capture *c, uint16_t *w,
+			       uint16_t *h, uint16_t *hot_x, uint16_t *hot_y);
+
+/* The desktop name for ServerInit ("user@host:display"). */
+const char *capture_name(const struct capture *c);
+
+#endif
