@@ -4,6 +4,13 @@
  * limit, and ssh_set_auth_methods() only sets the list sent in
  * USERAUTH_FAILURE (research §1, §4.7): both limits and the refusal of
  * every other method are ours, here.
+ *
+ * With assistd --code the accepted key is only a partial success; the
+ * one-time code follows by keyboard-interactive, which 0.10.6 offers a
+ * server only through the message callback (research §6). The answer
+ * goes to the monitor (IPC_CODE_CHECK), which alone holds the code; the
+ * reply must be sent from inside that callback, so we wait for the
+ * monitor's IPC_CODE_RESULT there (bounded: netconn_ipc_wait).
  */
 #include "assistd/netconn.h"
 
@@ -156,15 +163,16 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 		    id.key_type, id.key_fp);
 		return SSH_AUTH_SUCCESS;
 	}
-	netauth_report(c, true, user, "publickey", &id, NULL);
 	if (c->p->code_required) {
 		/* USERAUTH_FAILURE, partial success, "keyboard-interactive"
 		 * only (research §6). */
 		c->code.key_passed = true;
+		netauth_report(c, true, user, "publickey", &id, NULL);
 		ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_INTERACTIVE);
 		return SSH_AUTH_PARTIAL;
 	}
 	c->authenticated = true;
+	netauth_report(c, true, user, "publickey", &id, NULL);
 	return SSH_AUTH_SUCCESS;
 }
 
