@@ -751,6 +751,12 @@ consent_askpass_yes(struct consent *k, int status)
 {
 	size_t n = k->aoutlen;
 
+	if (WIFSIGNALED(status))
+		log_info("askpass killed by signal %d: refused",
+		    WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) > 1)
+		log_info("askpass exited with status %d (127: it could not "
+		    "be run): refused", WEXITSTATUS(status));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || k->aout_long)
 		return false;
 	while (n > 0 && (k->aout[n - 1] == '\n' || k->aout[n - 1] == '\r'))

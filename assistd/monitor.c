@@ -576,9 +576,13 @@ ask_cancel(struct monitor *m, struct child *c, const char *why)
 static bool
 session_gate(struct monitor *m, struct child *c, const char **why)
 {
-	(void)m;
-	(void)c;
-	(void)why;
+	/* --code: the network process asks for a session only after the
+	 * right code (libssh opens no channel before); one that does
+	 * anyway gets no question. */
+	if (!child_in(m, c)) {
+		*why = "the one-time code was not given";
+		return false;
+	}
 	return true;
 }
 
@@ -603,7 +607,7 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer,
 	p.host_cert = m->o->host_cert;
 	p.host_cert_len = m->o->host_cert_len;
 	p.code_required = m->o->code;
-	_exit(net_main(&p));
+	_exit(m->o->serve != NULL ? m->o->serve(&p) : net_main(&p));
 }
 
 static struct child *
@@ -895,7 +899,7 @@ on_session_request(struct monitor *m, struct child *c, struct buf *body)
 	c->want_mode = req.mode;
 	snprintf(c->reason, sizeof(c->reason), "%s", req.text);
 	ipc_ctl_free(&req);
-	if (!child_in(m, c) || c->session || c->ask != ASK_NONE) {
+	if (!c->authed || c->session || c->ask != ASK_NONE) {
 		child_kill(c, "session request out of order");
 		return;
 	}

@@ -20,6 +20,13 @@
  *   through monitor_end_session / monitor_view_only): IPC_SHUTDOWN
  *   {IPC_END_USER} or IPC_MODE {view, IPC_BY_USER}.
  *   A helper that leaves while asked: the question is withdrawn.
+ *
+ * Hook points: extensions (struct monitor_ext below: the X11 indicator)
+ * get an fd in the loop and a "changed" call, and act through
+ * monitor_end_session / monitor_view_only; a per-connection check before
+ * any question (the one-time code) goes in session_gate() in monitor.c,
+ * and its IPC messages in child_message(); input injection asks
+ * monitor_input_allowed before every event.
  */
 #ifndef ASSISTD_MONITOR_H
 #define ASSISTD_MONITOR_H
@@ -44,6 +51,7 @@
 
 struct monitor;
 struct consent;
+struct net_params;
 struct audit_start;
 struct transcript_config;
 
@@ -88,6 +96,10 @@ struct assistd_opts {
 	int max_helpers;	/* sessions live + questions pending, 1.. */
 	bool persist;		/* serve sessions until stopped */
 	const struct monitor_ext *ext[MONITOR_EXT_MAX];	/* NULL: none */
+	/* The network process's main (NULL: net_main). Only the monitor's
+	 * unit test puts a scripted IPC peer here, to drive the monitor's
+	 * side of requests the real network process cannot make yet. */
+	int (*serve)(const struct net_params *p);
 };
 
 /* Exit statuses of assistd (documented in assistd(1)). */

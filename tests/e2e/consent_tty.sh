@@ -5,7 +5,9 @@
 # empty line refuses, "c" is not an answer to a view-only request
 # (refuses), silence refuses at --consent-timeout (the terminal says so),
 # a helper who leaves while asked withdraws the question (the terminal
-# says so). With a terminal, SSH_ASKPASS is not used unless --gui.
+# says so). With a terminal, SSH_ASKPASS is not used unless --gui. A
+# control request with a reason (the control channel): "c" accepts with
+# control, "v" takes it back, a later request asked again, "e" ends it.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/transcript_common.inc"
 . "$TOP/tests/e2e/consent_common.inc"
@@ -145,3 +147,59 @@ check "--gui: no question on the terminal" test \
     "$(grep -c 'Answer within' "$T/d4.screen")" -eq 0
 stop "$H4"
 wait_exit "$DPID" 10
+
+# 4. A control request (the control channel, tests/helpers/ctl_client)
+#    with a reason: "c" Enter accepts with control; "v" Enter takes it
+#    back (the helper is told: mode view by the user); asked again later
+#    ("c" Enter: control by the helper's request); "e" Enter ends it.
+CC="$BUILD/tests/ctl_client"
+tty_assistd d5 "$ASSISTD" --listen 127.0.0.1:0 $AK --wait 60 ||
+	notok "assistd starts on a terminal (control)"
+TF=$(tpath d5)
+timeout 60 "$CC" -p "$PORT" -u "$TEST_USER" -i "$T/helper" ctl \
+    "hello:control:ticket 42" wait:accepted rfb wait:mode reqctl wait:mode \
+    read >"$T/c5.cc" 2>&1 &
+C5=$!
+PIDS="$PIDS $C5"
+if wait_screen d5 '^Answer within 60 s: c Enter = accept with control, v Enter = accept view only, Enter = refuse:' 10; then
+	ok "a control request: c is offered"
+else
+	notok "a control request: c is offered: $(cat "$T/d5.screen")"
+fi
+check "the question says see and control, and the reason" sh -c \
+    'grep -q "asks to SEE AND CONTROL your screen" "$1" &&
+    grep -q "^  Reason:      \"ticket 42\"$" "$1"' sh "$T/d5.screen"
+keys d5 c Enter
+check "c Enter: accepted with control" \
+    wait_for "$T/c5.cc" '^state accepted mode=control by= message=$' 10
+check "the RFB greeting follows" wait_for "$T/c5.cc" '^rfb greeting RFB 003\.008$' 10
+check "the terminal says view and control, and v takes it back" \
+    wait_screen d5 '\(connection 1\), view and control\. Type e Enter to end it, v Enter to take control back' 5
+keys d5 v Enter
+check "v Enter: the helper is told mode view, by the user" \
+    wait_for "$T/c5.cc" '^state mode mode=view by=user message=$' 10
+check "the terminal says the helper can only view" \
+    wait_screen d5 'can only view now\.' 5
+check "the later request for control is on the terminal" \
+    wait_screen d5 '^Answer within 60 s: c Enter = give control, Enter = refuse:' 10
+keys d5 c Enter
+check "c Enter: control, by the helper's request" \
+    wait_for "$T/c5.cc" '^state mode mode=control by=helper message=$' 10
+check "the terminal says the helper has control now" \
+    wait_screen d5 'now has control\. Type v Enter to take it back' 5
+keys d5 e Enter
+check "e Enter: the helper is told the session ended, by the user" \
+    wait_for "$T/c5.cc" '^state ended mode= by=user message=session ended by the user$' 10
+wait_exit "$C5" 10
+wait_exit "$DPID" 10
+check "transcript: asked twice (session, then control) on the terminal" test \
+    "$(sed -n 's/.* event=consent\.ask .* request=\([a-z]*\) mode=\([a-z]*\) .*how=\([a-z]*\) .*/\1:\2:\3/p' "$TF" | tr '\n' ' ')" = \
+    "session:control:tty control:control:tty "
+has "$TF" "consent.ask holds the reason" ' reason="ticket 42" '
+check "transcript: mode.change view by user, control by helper" test \
+    "$(sed -n 's/.* event=mode\.change .* mode=\([a-z]*\) by=\([a-z]*\) .*/\1:\2/p' "$TF" | tr '\n' ' ')" = \
+    "view:user control:helper "
+check "session.end reason=user_ended" \
+    grep -q " event=session\.end .* helper=$FP reason=user_ended " "$TF"
+check "assist-audit summary: mode=control end=user_ended" sh -c \
+    '"$1" "$2" | grep -q " mode=control end=user_ended "' sh "$BUILD/assist-audit" "$TF"
