@@ -146,8 +146,16 @@ netchan_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 	(void)s;
 	(void)ch;
 	log_sanitize(n, sizeof(n), name, NETCHAN_TEXT_MAX);
-	if (c->done)
-		return 1;
+	if (c->done) {
+		/* The connection is ending (say the monitor's shutdown came
+		 * between the channel's open and this request): ssh would
+		 * exit at a refusal before it read why, so a subsystem of
+		 * ours is said yes to, nothing is served, and the reason
+		 * goes to the channel's stderr before its close. */
+		return nc->kind == NETCHAN_UNSET &&
+		    (strcmp(name, CTL_SUBSYSTEM) == 0 ||
+		    strcmp(name, NETCONN_SUBSYSTEM) == 0) ? 0 : 1;
+	}
 	if (nc->kind != NETCHAN_UNSET) {
 		log_info("refused subsystem \"%s\": the channel already runs "
 		    "one", n);

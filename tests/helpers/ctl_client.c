@@ -32,11 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <libssh/libssh.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/ctlproto.h"
 #include "common/log.h"
 
@@ -58,15 +58,6 @@ usage(void)
 {
 	fprintf(stderr, "usage: ctl_client -p PORT -i KEY [-u USER] [-H HOST] "
 	    "[-t SECONDS] ACTION...\n");
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -210,7 +201,7 @@ cc_print(uint8_t type, const struct ctl_msg *m)
 static int
 cc_read(struct cc *c, const char *want)
 {
-	long long end = now_ms() + (long long)c->timeout_s * 1000;
+	long long end = clock_now_ms() + (long long)c->timeout_s * 1000;
 	uint8_t chunk[CC_READ_CHUNK], type;
 	struct buf body;
 	struct ctl_msg m;
@@ -237,7 +228,7 @@ cc_read(struct cc *c, const char *want)
 			printf("bad frame length\n");
 			return 5;
 		}
-		if (now_ms() >= end) {
+		if (clock_now_ms() >= end) {
 			printf("timeout\n");
 			return 4;
 		}
@@ -265,7 +256,7 @@ cc_rfb(struct cc *c)
 {
 	char g[13] = "";
 	size_t got = 0;
-	long long end = now_ms() + (long long)c->timeout_s * 1000;
+	long long end = clock_now_ms() + (long long)c->timeout_s * 1000;
 	int r = cc_channel(c, "rfb", &c->rfb);
 
 	if (r == -1) {
@@ -276,7 +267,7 @@ cc_rfb(struct cc *c)
 		printf("rfb refused\n");
 		return 0;
 	}
-	while (got < 12 && now_ms() < end) {
+	while (got < 12 && clock_now_ms() < end) {
 		int n = ssh_channel_read_timeout(c->rfb, g + got, 12 - (uint32_t)got,
 		    0, CC_POLL_MS);
 

@@ -51,7 +51,10 @@ static bool with_code;		/* the monitor runs with --code */
 
 /* ---- the scripted network process (runs in the monitor's child) ---- */
 
-static void __attribute__((format(printf, 2, 3)))
+static void fake_line(int sock, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
 fake_line(int sock, const char *fmt, ...)
 {
 	char b[LINE_MAX_T];
