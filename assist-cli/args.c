@@ -82,6 +82,80 @@ args_short(int argc, char *const argv[], int *i, struct cli_args *a,
 	return 0;
 }
 
+bool
+args_valid_reason(const char *r)
+{
+	size_t i, n = strlen(r);
+
+	if (n > ARGS_MAX_REASON)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)r[i] < 0x20 || (unsigned char)r[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* "--name" or "--name=..." (then *value points after the '='). */
+static bool
+args_long_is(const char *w, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(w, name, n) != 0)
+		return false;
+	if (w[n] == '\0') {
+		*value = NULL;
+		return true;
+	}
+	if (w[n] == '=') {
+		*value = w + n + 1;
+		return true;
+	}
+	return false;
+}
+
+/* One word starting with "--" (not "--" itself). */
+static int
+args_long(int argc, char *const argv[], int *i, struct cli_args *a,
+	  char *err, size_t errsz)
+{
+	const char *w = argv[*i], *v;
+	bool *flag = NULL;
+
+	if (strcmp(w, "--help") == 0)
+		flag = &a->help;
+	else if (strcmp(w, "--version") == 0)
+		flag = &a->version;
+	else if (strcmp(w, "--view-only") == 0)
+		flag = &a->view_only;
+	else if (strcmp(w, "--exit-after-accept") == 0)
+		flag = &a->exit_after_accept;
+	if (flag != NULL) {
+		*flag = true;
+		return 0;
+	}
+	if (!args_long_is(w, "--reason", &v))
+		return args_error(err, errsz, "unknown option", w);
+	if (v == NULL) {
+		if (*i + 1 >= argc)
+			return args_error(err, errsz, "option needs a value",
+			    "--reason");
+		v = argv[++*i];
+	}
+	if (a->reason != NULL)
+		return args_error(err, errsz, "--reason given twice", NULL);
+	if (strlen(v) > ARGS_MAX_REASON) {
+		snprintf(err, errsz, "--reason is %zu bytes long (at most %d)",
+		    strlen(v), ARGS_MAX_REASON);
+		return -1;
+	}
+	if (!args_valid_reason(v))
+		return args_error(err, errsz, "control characters in "
+		    "--reason", v);
+	a->reason = v;
+	return 0;
+}
+
 int
 args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 	   size_t errsz)
@@ -95,12 +169,9 @@ args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 
 		if (!opts_done && strcmp(w, "--") == 0) {
 			opts_done = true;
-		} else if (!opts_done && strcmp(w, "--help") == 0) {
-			a->help = true;
-		} else if (!opts_done && strcmp(w, "--version") == 0) {
-			a->version = true;
 		} else if (!opts_done && w[0] == '-' && w[1] == '-') {
-			return args_error(err, errsz, "unknown option", w);
+			if (args_long(argc, argv, &i, a, err, errsz) != 0)
+				return -1;
 		} else if (!opts_done && w[0] == '-' && w[1] != '\0') {
 			if (args_short(argc, argv, &i, a, err, errsz) != 0)
 				return -1;

@@ -6,11 +6,14 @@
 #ifndef ASSIST_CLI_ARGS_H
 #define ASSIST_CLI_ARGS_H
 
+#include "common/ctlproto.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
 #define ARGS_MAX_ITEMS	128	/* -o, -p and -i together */
 #define ARGS_MAX_NAME	255	/* user or host name length */
+#define ARGS_MAX_REASON	CTL_MAX_REASON	/* --reason, bytes */
 
 /* -o, -p and -i are kept in command-line order: as in ssh, the first
  * value obtained wins, and the destination's user@ and :port count at
@@ -34,15 +37,26 @@ struct cli_args {
 	const char *config;		/* -F, or NULL */
 	int verbose;			/* number of -v */
 	bool help, version, dump_config;
+	const char *reason;		/* --reason TEXT, or NULL */
+	bool view_only;			/* --view-only */
+	bool exit_after_accept;		/* --exit-after-accept */
 };
 
 /*
  * Parses argv[1..argc-1] into a (pointers into argv). Options may come
- * before or after the destination; "--" ends options. Returns 0, or -1
+ * before or after the destination; "--" ends options; long options with
+ * a value take it as "--opt VALUE" or "--opt=VALUE". Returns 0, or -1
  * with a one-line reason in err (a usage error).
  */
 int args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 	       size_t errsz);
+
+/*
+ * A reason the user will read in the consent question: at most
+ * ARGS_MAX_REASON bytes, no control characters (bytes below 0x20 and
+ * 0x7f; UTF-8 text is fine). Pure.
+ */
+bool args_valid_reason(const char *r);
 
 /* The destination split up; strings are owned (args_dest_free). */
 struct cli_dest {

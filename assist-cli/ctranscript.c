@@ -3,6 +3,7 @@
 
 #include "assist-cli/exitcode.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "common/transcript.h"
 
 #include <stdio.h>
@@ -196,7 +197,87 @@ ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 }
 
 int
-ctranscript_session(struct ctranscript *ct, int rc, const char *why)
+ctranscript_failclosed(const struct ctranscript *ct, int rc, char *err,
+		       size_t errsz)
+{
+	char safe[CTRANSCRIPT_MAX_ERR];
+
+	if (rc != CLI_EXIT_OK && rc != CLI_EXIT_TRANSCRIPT && err[0] != '\0')
+		log_error("%s", log_sanitize_str(safe, sizeof(safe), err));
+	snprintf(err, errsz, "%s", ctranscript_error(ct));
+	return CLI_EXIT_TRANSCRIPT;
+}
+
+int
+ctranscript_consent_wait(struct ctranscript *ct, const char *what,
+			 const char *user, const char *code,
+			 unsigned long timeout_s)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "consent.wait");
+	tline_add(&l, "what", what);
+	tline_add(&l, "ws_user", user);
+	tline_add(&l, "code", code);
+	tline_add_u64(&l, "timeout_s", timeout_s);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_consent_outcome(struct ctranscript *ct, const char *outcome,
+			    const char *requested, const char *mode,
+			    const char *detail)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "consent.outcome");
+	tline_add(&l, "outcome", outcome);
+	tline_add(&l, "requested", requested);
+	if (mode != NULL)
+		tline_add(&l, "mode", mode);
+	if (detail != NULL && detail[0] != '\0')
+		tline_add(&l, "detail", detail);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_mode_change(struct ctranscript *ct, const char *mode,
+			const char *by)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "mode.change");
+	tline_add(&l, "mode", mode);
+	tline_add(&l, "by", by);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_control_request(struct ctranscript *ct)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "control.request");
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_control_refused(struct ctranscript *ct, const char *by,
+			    const char *detail)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "control.refused");
+	if (by != NULL && by[0] != '\0')
+		tline_add(&l, "by", by);
+	if (detail != NULL && detail[0] != '\0')
+		tline_add(&l, "detail", detail);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_session(struct ctranscript *ct, int rc, const char *why,
+		    const char *mode)
 {
 	struct tline l;
 
@@ -208,6 +289,10 @@ ctranscript_session(struct ctranscript *ct, int rc, const char *why)
 	ct->session_ms = clock_now_ms();
 	transcript_line(ct->t, &l, "session.start");
 	tline_add(&l, "subsystem", SESSION_SUBSYSTEM);
+	if (mode != NULL)
+		tline_add(&l, "mode", mode);
+	else
+		tline_add(&l, "control", "none");
 	return ct_commit(ct, &l);
 }
 

@@ -83,9 +83,48 @@ int ctranscript_host(struct ctranscript *ct, const struct cli_settings *s,
 int ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 		     int rc, const struct auth_outcome *o, const char *why);
 
-/* session.start when rc is CLI_EXIT_OK (starts the duration), else
- * session.deny with why. */
-int ctranscript_session(struct ctranscript *ct, int rc, const char *why);
+/*
+ * Fail closed, for a step whose line could not be written: says the
+ * step's own failure first (err, when rc is neither CLI_EXIT_OK nor
+ * CLI_EXIT_TRANSCRIPT, on stderr), then puts the transcript's reason in
+ * err. Returns CLI_EXIT_TRANSCRIPT.
+ */
+int ctranscript_failclosed(const struct ctranscript *ct, int rc, char *err,
+			   size_t errsz);
+
+/* consent.wait: the question is on the user's screen (user, the
+ * verification code shown to the helper, timeout_s); what= "session"
+ * for the first question, "control" for a later request for control. */
+int ctranscript_consent_wait(struct ctranscript *ct, const char *what,
+			     const char *user, const char *code,
+			     unsigned long timeout_s);
+
+/* consent.outcome: outcome (accepted, refused, timeout, busy, ended,
+ * cancelled, error), requested= the mode asked for, mode= the mode
+ * granted (NULL unless accepted), detail= (NULL or "": none). */
+int ctranscript_consent_outcome(struct ctranscript *ct, const char *outcome,
+				const char *requested, const char *mode,
+				const char *detail);
+
+/* mode.change: the access is now mode (view, control), changed by by
+ * (user, helper). */
+int ctranscript_mode_change(struct ctranscript *ct, const char *mode,
+			    const char *by);
+
+/* control.request: the helper asked for control. */
+int ctranscript_control_request(struct ctranscript *ct);
+
+/* control.refused: a request for control was not granted; by= who or
+ * what (user, timeout; NULL or "": none), detail= the server's words
+ * (NULL or "": none). */
+int ctranscript_control_refused(struct ctranscript *ct, const char *by,
+				const char *detail);
+
+/* session.start when rc is CLI_EXIT_OK (starts the duration), with mode=
+ * the access granted, or control=none for an older assistd without the
+ * control channel (mode NULL); else session.deny with why. */
+int ctranscript_session(struct ctranscript *ct, int rc, const char *why,
+			const char *mode);
 
 /* session.end: reason (helper_left, error, ...), detail (or NULL),
  * duration since session.start, bytes each way. */

@@ -7,7 +7,7 @@
 #define ASSIST_CLI_EXITCODE_H
 
 enum cli_exit {
-	CLI_EXIT_OK = 0,		/* reached the rfb subsystem */
+	CLI_EXIT_OK = 0,		/* session held and ended normally */
 	CLI_EXIT_OTHER = 1,		/* unexpected or internal error */
 	CLI_EXIT_USAGE = 64,		/* bad command line */
 	CLI_EXIT_CONFIG = 65,		/* ssh_config or known_hosts unusable */
@@ -18,6 +18,10 @@ enum cli_exit {
 	CLI_EXIT_AUTH = 70,		/* no key or certificate was accepted */
 	CLI_EXIT_SESSION = 71,		/* channel, subsystem or greeting refused */
 	CLI_EXIT_TRANSCRIPT = 72,	/* the helper's transcript cannot be written */
+	CLI_EXIT_REFUSED = 73,		/* the user refused the session */
+	CLI_EXIT_NO_ANSWER = 74,	/* the user did not answer in time */
+	CLI_EXIT_BUSY = 75,		/* the user is with another helper */
+	CLI_EXIT_CANCELLED = 76,	/* the helper left before the answer */
 };
 
 #endif

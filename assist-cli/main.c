@@ -1,10 +1,10 @@
 /*
  * assist-cli: the helper's side. Resolves settings (command line,
  * ssh_config), connects with libssh, checks the host key against
- * known_hosts, authenticates with agent or key + certificate and opens
- * the rfb subsystem, keeping the helper's transcript of it all
- * (ctranscript.h). Each failure kind has its own exit status
- * (exitcode.h); only this file exits.
+ * known_hosts, authenticates with agent or key + certificate, then asks
+ * the user for the session and holds it (live.h), keeping the helper's
+ * transcript of it all (ctranscript.h). Each failure kind has its own
+ * exit status (exitcode.h); only this file exits.
  */
 #include "assist-cli/args.h"
 #include "assist-cli/auth.h"
@@ -12,7 +12,7 @@
 #include "assist-cli/ctranscript.h"
 #include "assist-cli/exitcode.h"
 #include "assist-cli/hostident.h"
-#include "assist-cli/session.h"
+#include "assist-cli/live.h"
 #include "assist-cli/settings.h"
 #include "common/defaults.h"
 #include "common/log.h"
@@ -52,13 +52,23 @@ main_usage(FILE *f)
 	    "                  may be repeated; the first value given wins\n"
 	    "  -G              print the resolved configuration and exit\n"
 	    "  -v              more messages (-vv to -vvvv: libssh's too)\n"
+	    "  --reason TEXT   why you connect (e.g. a ticket number), shown "
+	    "to the user\n"
+	    "                  in the question (at most %d bytes)\n"
+	    "  --view-only     ask for view only (default: view and "
+	    "control)\n"
+	    "  --exit-after-accept  for scripts: leave as soon as the "
+	    "screen channel\n"
+	    "                  answered, instead of staying connected\n"
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
 	    "Each connection is recorded in $XDG_STATE_HOME/assist/transcripts/ "
 	    "(default\n~/.local/state/...); no connection is made when that "
 	    "cannot be written.\n"
+	    "While connected: c and Enter asks for control, q and Enter or "
+	    "Ctrl-C leaves.\n"
 	    "See assist-cli(1) for the transcript and the exit statuses.\n",
-	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG);
+	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG, ARGS_MAX_REASON);
 }
 
 static void
@@ -112,38 +122,14 @@ main_recorded(const struct ctranscript *ct, int wrote, int rc, char *err,
 {
 	if (wrote == 0)
 		return rc;
-	if (rc != CLI_EXIT_OK && rc != CLI_EXIT_TRANSCRIPT)
-		main_fail(rc, err);
-	snprintf(err, errsz, "%s", ctranscript_error(ct));
-	return CLI_EXIT_TRANSCRIPT;
-}
-
-/* The rfb session: recorded before it is used, and its end after. */
-static int
-main_session(ssh_session ss, const struct cli_settings *s,
-	     struct ctranscript *ct, char *err, size_t errsz)
-{
-	struct session se;
-	int rc, w;
-
-	rc = session_open(ss, s, &se, err, errsz);
-	w = ctranscript_session(ct, rc, err);
-	if (rc != CLI_EXIT_OK || w != 0) {
-		session_close(&se);
-		return main_recorded(ct, w, rc, err, errsz);
-	}
-	rc = session_run(&se, s, err, errsz);
-	session_close(&se);
-	w = ctranscript_session_end(ct, rc == CLI_EXIT_OK ? "helper_left" :
-	    "error", rc == CLI_EXIT_OK ? NULL : err, &se);
-	return main_recorded(ct, w, rc, err, errsz);
+	return ctranscript_failclosed(ct, rc, err, errsz);
 }
 
 /* Connect, check the host key, authenticate, open the subsystem; each
  * outcome is in the transcript before the next step starts. */
 static int
-main_run(const struct cli_settings *s, struct ctranscript *ct, char *err,
-	 size_t errsz)
+main_run(const struct cli_settings *s, const struct live_opts *o,
+	 struct ctranscript *ct, char *err, size_t errsz)
 {
 	struct hostcheck_outcome ho;
 	struct auth_outcome ao;
@@ -163,7 +149,7 @@ main_run(const struct cli_settings *s, struct ctranscript *ct, char *err,
 		    rc, err, errsz);
 	}
 	if (rc == CLI_EXIT_OK)
-		rc = main_session(ss, s, ct, err, errsz);
+		rc = live_run(ss, s, o, ct, err, errsz);
 	ssh_disconnect(ss);
 	ssh_free(ss);
 	return rc;
@@ -172,8 +158,8 @@ main_run(const struct cli_settings *s, struct ctranscript *ct, char *err,
 /* main_run inside the helper's transcript, from cli.start to cli.stop;
  * no connection is made when the transcript cannot be started. */
 static int
-main_transcribed(const struct cli_settings *s, const struct cli_env *env,
-		 char *err, size_t errsz)
+main_transcribed(const struct cli_settings *s, const struct live_opts *o,
+		 const struct cli_env *env, char *err, size_t errsz)
 {
 	struct ctranscript ct;
 	char why[MAIN_ERR - 32];
@@ -191,7 +177,7 @@ main_transcribed(const struct cli_settings *s, const struct cli_env *env,
 		return CLI_EXIT_TRANSCRIPT;
 	}
 	log_debug("transcript %s", ctranscript_path(&ct));
-	rc = main_run(s, &ct, err, errsz);
+	rc = main_run(s, o, &ct, err, errsz);
 	if (rc != CLI_EXIT_TRANSCRIPT)
 		rc = main_recorded(&ct, ctranscript_stop(&ct, rc, err), rc,
 		    err, errsz);
@@ -206,6 +192,7 @@ main(int argc, char **argv)
 	struct cli_args a;
 	struct cli_env env;
 	struct cli_settings s;
+	struct live_opts o;
 	char err[MAIN_ERR] = "";
 	int rc;
 
@@ -231,11 +218,14 @@ main(int argc, char **argv)
 	memset(&env, 0, sizeof(env));
 	if (main_env(&env, err, sizeof(err)) != 0)
 		return main_fail(CLI_EXIT_OTHER, err);
+	o.reason = a.reason;
+	o.view_only = a.view_only;
+	o.exit_after_accept = a.exit_after_accept;
 	rc = settings_resolve(&a, &env, &s, err, sizeof(err));
 	if (rc == CLI_EXIT_OK && a.dump_config)
 		settings_print(&s, stdout);
 	else if (rc == CLI_EXIT_OK)
-		rc = main_transcribed(&s, &env, err, sizeof(err));
+		rc = main_transcribed(&s, &o, &env, err, sizeof(err));
 	if (rc != CLI_EXIT_OK)
 		main_fail(rc, err);
 	settings_free(&s);

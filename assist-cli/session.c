@@ -2,6 +2,7 @@
 #include "assist-cli/session.h"
 
 #include "assist-cli/exitcode.h"
+#include "common/chanpump.h"
 #include "common/clock.h"
 #include "common/log.h"
 
@@ -58,6 +59,8 @@ session_end_channel(ssh_channel ch)
 void
 session_close(struct session *se)
 {
+	chanpump_free(se->pump);
+	se->pump = NULL;
 	if (se->ch != NULL)
 		session_end_channel(se->ch);
 	se->ch = NULL;
@@ -67,7 +70,6 @@ int
 session_open(ssh_session ss, const struct cli_settings *s,
 	     struct session *se, char *err, size_t errsz)
 {
-	char greet[SESSION_GREETING_LEN + 1], safe[64];
 	ssh_channel ch = ssh_channel_new(ss);
 
 	memset(se, 0, sizeof(*se));
@@ -82,22 +84,45 @@ session_open(ssh_session ss, const struct cli_settings *s,
 		ssh_channel_free(ch);
 		return CLI_EXIT_SESSION;
 	}
+	return session_open_on(ch, s, se, err, errsz);
+}
+
+/* The subsystem and its greeting on open channel ch. 0, or -1 with err. */
+static int
+session_greeting(ssh_channel ch, const struct cli_settings *s, char *err,
+		 size_t errsz)
+{
+	char greet[SESSION_GREETING_LEN + 1], safe[64];
+
 	if (ssh_channel_request_subsystem(ch, SESSION_SUBSYSTEM) != SSH_OK) {
 		snprintf(err, errsz, "the server refused subsystem \"%s\"",
 		    SESSION_SUBSYSTEM);
-		session_end_channel(ch);
-		return CLI_EXIT_SESSION;
+		return -1;
 	}
 	if (session_read_exact(ch, greet, SESSION_GREETING_LEN, s->timeout,
-	    err, errsz) != 0) {
-		session_end_channel(ch);
-		return CLI_EXIT_SESSION;
-	}
+	    err, errsz) != 0)
+		return -1;
 	greet[SESSION_GREETING_LEN] = '\0';
 	if (memcmp(greet, SESSION_GREETING, SESSION_GREETING_LEN) != 0) {
 		snprintf(err, errsz, "unexpected greeting \"%s\" (want "
 		    "RFB 003.008)", log_sanitize(safe, sizeof(safe), greet,
 		    SESSION_GREETING_LEN));
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_open_on(ssh_channel ch, const struct cli_settings *s,
+		struct session *se, char *err, size_t errsz)
+{
+	int r;
+
+	memset(se, 0, sizeof(*se));
+	r = session_greeting(ch, s, err, errsz);
+	/* What assistd said on the side explains a refusal, or is news. */
+	session_show_stderr(ch);
+	if (r != 0) {
 		session_end_channel(ch);
 		return CLI_EXIT_SESSION;
 	}
@@ -117,4 +142,78 @@ session_run(struct session *se, const struct cli_settings *s, char *err,
 	    "arrives in a later version\n", target);
 	fflush(stdout);
 	return CLI_EXIT_OK;
+}
+
+/* The pump's receiver (inside libssh: no libssh call): counted, dropped
+ * until the viewer exists; n == 0 is assistd's EOF. */
+static long
+session_recv(void *ud, const uint8_t *data, size_t n)
+{
+	struct session *se = ud;
+
+	(void)data;
+	if (n == 0)
+		se->eof = true;
+	se->bytes_in += n;
+	return (long)n;
+}
+
+int
+session_watch(struct session *se, ssh_session ss, ssh_event ev, char *err,
+	      size_t errsz)
+{
+	se->pump = chanpump_new(ss, se->ch, ev, CHANPUMP_MIN_PENDING);
+	if (se->pump == NULL ||
+	    chanpump_set_recv(se->pump, session_recv, se) != 0) {
+		snprintf(err, errsz, "cannot watch the rfb channel");
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_after_poll(struct session *se, char *err, size_t errsz)
+{
+	const char *why;
+
+	if (se->pump == NULL)
+		return 0;
+	if (chanpump_after_poll(se->pump) != 0) {
+		snprintf(err, errsz, "the rfb channel failed: %s",
+		    (why = chanpump_error(se->pump)) != NULL ? why : "?");
+		return -1;
+	}
+	return se->eof ? 1 : 0;
+}
+
+/* Shows one line of assistd's note (n bytes, no newline). */
+static void
+session_note(const char *line, size_t n)
+{
+	char safe[4 * SESSION_MAX_NOTE + 4];
+
+	if (n == 0)
+		return;
+	log_info("assistd: %s", log_sanitize(safe, sizeof(safe), line,
+	    n > SESSION_MAX_NOTE ? SESSION_MAX_NOTE : n));
+}
+
+void
+session_show_stderr(ssh_channel ch)
+{
+	char text[SESSION_MAX_NOTE];
+	int r;
+
+	/* Each read is shown on its own: a note longer than the buffer is
+	 * cut into several lines rather than kept in memory. */
+	while ((r = ssh_channel_read_nonblocking(ch, text, sizeof(text), 1)) >
+	    0) {
+		const char *p = text, *end = text + r, *nl;
+
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			session_note(p, (size_t)((nl ? nl : end) - p));
+			p = nl ? nl + 1 : end;
+		}
+	}
 }

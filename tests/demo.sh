@@ -29,7 +29,7 @@ printf '%s ssh-ed25519 %s\n' "[127.0.0.1]:$PORT" \
     "$(awk '{print $2}' "$UHOME/.config/assist/ssh_host_ed25519_key.pub")" \
     >"$T/known_hosts"
 echo "(host key $fp pinned in the helper's known_hosts)"
-XDG_STATE_HOME="$T/helper-state" "$CLI" -F /dev/null -o UserKnownHostsFile="$T/known_hosts" \
+XDG_STATE_HOME="$T/helper-state" "$CLI" --exit-after-accept -F /dev/null -o UserKnownHostsFile="$T/known_hosts" \
     -o IdentityAgent=none -i "$T/helper" -p "$PORT" "$TEST_USER@127.0.0.1"
 rc=$?
 echo "(assist-cli exit status $rc)"

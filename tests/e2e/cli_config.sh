@@ -165,7 +165,7 @@ chmod 0755 "$T/bin/ssh"
 if start_d d2 -o AuthorizedKeysFile="$T/ak"; then
 	printf 'Host target\n  HostName 127.0.0.1\n  ProxyJump first.example,ju@jump.example:2222\n' \
 	    >"$T/jump.cfg"
-	env PATH="$T/bin:$PATH" HOME="$HHOME" timeout 60 setsid -w "$CLI" \
+	env PATH="$T/bin:$PATH" HOME="$HHOME" timeout 60 setsid -w "$CLI" --exit-after-accept \
 	    -F "$T/jump.cfg" -o StrictHostKeyChecking=accept-new \
 	    -o UserKnownHostsFile="$T/kh_jump" "$TEST_USER@target:$PORT" \
 	    >"$T/cli.out" 2>"$T/cli.err" </dev/null

@@ -1,7 +1,8 @@
 # End to end: assist-cli's own transcript (the helper's side, R12).
 # After a session with a certificate: cli.start, host.verified with the
 # server's host key fingerprint, auth.allow with the certificate's key
-# ID, session.start, session.end, cli.stop status=0, every chain
+# ID, consent.wait with the verification code, consent.outcome,
+# session.start with the mode, session.end, cli.stop status=0, every chain
 # recomputed here with sha256sum; a refused helper: auth.deny and
 # cli.stop status=70, its file chained to the previous run's; a
 # transcript that cannot be created: exit 72 and no connection at all; a
@@ -104,13 +105,19 @@ has "host.verified with the server's host key" "$F1" \
     " event=host.verified seq=2 conn_host=127\.0\.0\.1 port=$PORT hostkey_fp=$(re "$HOSTFP") how=known_hosts known_hosts=$(re "$T/kh"):1 "
 has "auth.allow with the certificate's key ID and serial" "$F1" \
     " event=auth.allow seq=3 ssh_user=$TEST_USER via=file key_type=ssh-ed25519-cert-v01@openssh.com key_fp=$(re "$(fp_of "$T/helper.pub")") identity=$(re "$T/helper") cert=yes key_id=helper-alice serial=7 certificate=$(re "$T/helper-cert.pub") "
-has "session.start" "$F1" " event=session.start seq=4 subsystem=rfb "
+CODE1=$(sed -n 's/.*verification code \([0-9]*\) .*/\1/p' "$T/cli.out")
+has "consent.wait: the user asked, the code shown" "$F1" \
+    " event=consent.wait seq=4 what=session ws_user=$TEST_USER code=$CODE1 timeout_s=60 "
+has "consent.outcome: accepted with control" "$F1" \
+    " event=consent.outcome seq=5 outcome=accepted requested=control mode=control "
+has "session.start with the mode" "$F1" \
+    " event=session.start seq=6 subsystem=rfb mode=control "
 has "session.end: helper left, duration and bytes" "$F1" \
-    " event=session.end seq=5 reason=helper_left duration_ms=[0-9]+ bytes_in=12 bytes_out=0 "
-has "cli.stop status=0, the last line" "$F1" " event=cli.stop seq=6 status=0 chain="
-check "... six lines" [ "$(wc -l <"$F1")" -eq 6 ]
+    " event=session.end seq=7 reason=helper_left detail=--exit-after-accept duration_ms=[0-9]+ bytes_in=12 bytes_out=0 "
+has "cli.stop status=0, the last line" "$F1" " event=cli.stop seq=8 status=0 chain="
+check "... eight lines" [ "$(wc -l <"$F1")" -eq 8 ]
 check "grep finds the helper's events by session" \
-    [ "$(grep -c "session=$S1 " "$F1")" -eq 6 ]
+    [ "$(grep -c "session=$S1 " "$F1")" -eq 8 ]
 C1=$(chain_ok "$F1")
 check "every chain verifies" [ -n "$C1" ]
 check "last chain kept in last-chain-cli" [ "$(cat "$STATE")" = "$S1 $C1" ]

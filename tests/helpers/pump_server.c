@@ -12,6 +12,14 @@
  *   echo    fd mode: channel -> pipe -> channel
  *   sink    buffer mode: counts and hashes what arrives, then EOF
  *   source  buffer mode: sends SOURCE_BYTES of pseudo-random data, EOF
+ *   assist-control (with -r REPLY_FILE only) buffer mode: a scripted,
+ *           possibly hostile assistd for assist-cli's tests: once the
+ *           client sent anything (its HELLO), the bytes of REPLY_FILE
+ *           are sent as they are (at most 1 MiB, whole or not at all);
+ *           what the client sends is dropped
+ *   rfb     (with -R GREETING_FILE only) buffer mode: an assistd without
+ *           the control channel: GREETING_FILE's bytes at once, input
+ *           dropped
  * then prints the pump's statistics and exits (0 when the pump finished
  * cleanly). -t bounds the whole run (default 600 s).
  */
@@ -48,6 +56,7 @@
 #define PS_POLL_MS	500
 #define PS_CLOSE_GRACE_S	5
 #define PS_FEED_CHUNK	(64 * 1024)
+#define PS_MAX_REPLY	(1024 * 1024)
 
 struct server {
 	ssh_session s;
@@ -66,6 +75,13 @@ struct server {
 	uint64_t bytes;
 	uint64_t source_left;
 	uint64_t rng;
+	/* assist-control */
+	uint8_t *reply;
+	size_t reply_len;
+	bool replied;
+	/* rfb */
+	uint8_t *greeting;
+	size_t greeting_len;
 };
 
 static void
@@ -73,7 +89,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: pump_server -k HOSTKEY -a AUTHORIZED_PUB "
 		"[-l ADDR] [-p PORT] [-b MAX_PENDING] [-n SOURCE_BYTES] "
-		"[-t SECONDS] [-v]\n");
+		"[-r REPLY_FILE] [-R GREETING_FILE] [-t SECONDS] [-v]\n");
 }
 
 static double
@@ -158,6 +174,46 @@ discard_recv(void *ud, const uint8_t *data, size_t n)
 	(void)ud;
 	(void)data;
 	return (long)n;
+}
+
+/* assist-control: the first bytes from the client get the reply. Runs
+ * inside libssh: the pump sends it after the poll. */
+static long
+control_recv(void *ud, const uint8_t *data, size_t n)
+{
+	struct server *sv = ud;
+
+	(void)data;
+	if (n > 0 && !sv->replied) {
+		sv->replied = true;
+		if (sv->reply_len > 0 &&
+		    chanpump_write(sv->pump, sv->reply, sv->reply_len) < 0)
+			log_error("reply of %zu bytes does not fit (-b)",
+			    sv->reply_len);
+	}
+	return (long)n;
+}
+
+/* A file's bytes (at most PS_MAX_REPLY) into *out, *len. 0, or -1 said. */
+static int
+read_reply(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL || (*out = malloc(PS_MAX_REPLY)) == NULL) {
+		log_error("%s: %s", path, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	*len = fread(*out, 1, PS_MAX_REPLY, f);
+	if (ferror(f) || fgetc(f) != EOF) {
+		log_error("%s: unreadable or over %d bytes", path, PS_MAX_REPLY);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
 }
 
 /* Queues more source data while the pump has room; returns bytes queued.
@@ -260,6 +316,17 @@ subsystem_request(ssh_session s, ssh_channel ch, const char *name, void *ud)
 			 * writes its greeting; sent by after_poll. */
 			feed_source(sv);
 		}
+		return 0;
+	}
+	if (strcmp(name, "assist-control") == 0 && sv->reply != NULL) {
+		sv->subsystem = "assist-control";
+		chanpump_set_recv(sv->pump, control_recv, sv);
+		return 0;
+	}
+	if (strcmp(name, "rfb") == 0 && sv->greeting != NULL &&
+	    chanpump_write(sv->pump, sv->greeting, sv->greeting_len) == 0) {
+		sv->subsystem = "rfb";
+		chanpump_set_recv(sv->pump, discard_recv, sv);
 		return 0;
 	}
 refuse:
@@ -421,7 +488,8 @@ int
 main(int argc, char **argv)
 {
 	const char *hostkey_path = NULL, *auth_path = NULL;
-	const char *addr = "127.0.0.1", *port = "0";
+	const char *addr = "127.0.0.1", *port = "0", *reply = NULL;
+	const char *greeting = NULL;
 	struct server sv;
 	ssh_key hostkey = NULL;
 	ssh_bind b = NULL;
@@ -432,7 +500,7 @@ main(int argc, char **argv)
 	memset(&sv, 0, sizeof(sv));
 	sv.max_pending = 256 * 1024;
 	sv.rng = 0x9e3779b97f4a7c15ULL;
-	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:t:v")) != -1) {
+	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:r:R:t:v")) != -1) {
 		switch (opt) {
 		case 'k': hostkey_path = optarg; break;
 		case 'a': auth_path = optarg; break;
@@ -440,6 +508,8 @@ main(int argc, char **argv)
 		case 'p': port = optarg; break;
 		case 'b': sv.max_pending = strtoul(optarg, NULL, 10); break;
 		case 'n': sv.source_left = strtoull(optarg, NULL, 10); break;
+		case 'r': reply = optarg; break;
+		case 'R': greeting = optarg; break;
 		case 't': secs = strtol(optarg, NULL, 10); break;
 		case 'v': verbose++; break;
 		default: usage(); return 2;
@@ -453,6 +523,11 @@ main(int argc, char **argv)
 	log_init("pump_server", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	deadline = now_s() + (double)secs;
+	if ((reply != NULL &&
+	     read_reply(reply, &sv.reply, &sv.reply_len) != 0) ||
+	    (greeting != NULL &&
+	     read_reply(greeting, &sv.greeting, &sv.greeting_len) != 0))
+		return 1;
 	ssh_init();
 	if (verbose > 1)
 		ssh_set_log_level(SSH_LOG_PROTOCOL);
@@ -509,6 +584,8 @@ out:
 		ssh_free(sv.s);
 	}
 	EVP_MD_CTX_free(sv.md);
+	free(sv.reply);
+	free(sv.greeting);
 	ssh_key_free(sv.authorized);
 	ssh_key_free(hostkey);
 	ssh_bind_free(b);

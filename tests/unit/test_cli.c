@@ -84,6 +84,15 @@ test_args_bad(void **state)
 		(const char *[]){ "h", "ls", NULL },
 		(const char *[]){ "--bogus", "h", NULL },
 		(const char *[]){ "-vx", "h", NULL },
+		(const char *[]){ "h", "--reason", NULL },
+		(const char *[]){ "--reason", "a", "--reason=b", "h", NULL },
+		(const char *[]){ "--reason=line\nbreak", "h", NULL },
+		(const char *[]){ "--reason", "tab\there", "h", NULL },
+		(const char *[]){ "--reason", "esc\x1b[2J", "h", NULL },
+		(const char *[]){ "--reason", "del\x7f", "h", NULL },
+		(const char *[]){ "--reasons=x", "h", NULL },
+		(const char *[]){ "--view-only=yes", "h", NULL },
+		(const char *[]){ "--exit-after-accepted", "h", NULL },
 	};
 	struct cli_args a;
 	size_t i;
@@ -95,6 +104,53 @@ test_args_bad(void **state)
 			fail();
 		}
 	}
+}
+
+/* --reason, --view-only, --exit-after-accept; the reason's limit is
+ * the control protocol's, counted in bytes. */
+static void
+test_args_session(void **state)
+{
+	char r200[ARGS_MAX_REASON + 2];
+	struct cli_args a;
+
+	(void)state;
+	assert_int_equal(argv_parse(&a, (const char *[]){ "h", NULL }), 0);
+	assert_null(a.reason);
+	assert_false(a.view_only);
+	assert_false(a.exit_after_accept);
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason",
+	    "ticket #4711: printer", "h", "--view-only", NULL }), 0);
+	assert_string_equal(a.reason, "ticket #4711: printer");
+	assert_true(a.view_only);
+	assert_string_equal(a.dest, "h");
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason=x=y",
+	    "--exit-after-accept", "h", NULL }), 0);
+	assert_string_equal(a.reason, "x=y");
+	assert_true(a.exit_after_accept);
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason=", "h",
+	    NULL }), 0);
+	assert_string_equal(a.reason, "");
+	/* UTF-8 is text, not control characters */
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason",
+	    "imprimante du 2\xc3\xa8me", "h", NULL }), 0);
+	/* after "--" it is a destination, not an option */
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--",
+	    "--view-only", NULL }), 0);
+	assert_false(a.view_only);
+	assert_int_equal(CTL_MAX_REASON, ARGS_MAX_REASON);
+	memset(r200, 'r', ARGS_MAX_REASON);
+	r200[ARGS_MAX_REASON] = '\0';
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason", r200,
+	    "h", NULL }), 0);
+	assert_int_equal(strlen(a.reason), ARGS_MAX_REASON);
+	r200[ARGS_MAX_REASON] = 'r';
+	r200[ARGS_MAX_REASON + 1] = '\0';
+	assert_int_equal(argv_parse(&a, (const char *[]){ "--reason", r200,
+	    "h", NULL }), -1);
+	assert_string_equal(err, "--reason is 201 bytes long (at most 200)");
+	assert_true(args_valid_reason(""));
+	assert_false(args_valid_reason("a\rb"));
 }
 
 static void
@@ -386,6 +442,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_args_bad),
+		cmocka_unit_test(test_args_session),
 		cmocka_unit_test(test_dest),
 		cmocka_unit_test(test_quote_escape_jump),
 		cmocka_unit_test(test_settings),

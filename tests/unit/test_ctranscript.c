@@ -235,7 +235,7 @@ test_run(void **unused)
 	    "event=cli.stop \x1b[2J");
 	ao.serial = 18446744073709551615ULL;
 	assert_int_equal(ctranscript_auth(&ct, &s, CLI_EXIT_OK, &ao, ""), 0);
-	assert_int_equal(ctranscript_session(&ct, CLI_EXIT_OK, ""), 0);
+	assert_int_equal(ctranscript_session(&ct, CLI_EXIT_OK, "", "control"), 0);
 	assert_int_equal(ctranscript_session_end(&ct, "helper_left", NULL,
 	    &se), 0);
 	assert_int_equal(ctranscript_stop(&ct, CLI_EXIT_OK, "stale"), 0);
@@ -268,7 +268,7 @@ test_run(void **unused)
 	    "\\x1b[2J\" serial=18446744073709551615 "
 	    "certificate=\"/k/id ed-cert.pub\" chain="));
 	assert_non_null(strstr(lines[3], " event=session.start seq=4 "
-	    "subsystem=rfb chain="));
+	    "subsystem=rfb mode=control chain="));
 	assert_non_null(strstr(lines[4], " event=session.end seq=5 "
 	    "reason=helper_left duration_ms="));
 	assert_non_null(strstr(lines[4], " bytes_in=12 bytes_out=3 chain="));
@@ -317,6 +317,96 @@ test_run(void **unused)
 	check_chains(lines, n, last);
 }
 
+/* The consent steps (issue 5), hostile server words included; then an
+ * older assistd's session (control=none) and a refusal, each in its own
+ * run (no syslog: the test socket holds only ten datagrams). */
+static void
+test_consent(void **unused)
+{
+	static char lines[MAX_LINES][TLINE_MAX];
+	struct cli_env env = { .home = "/nonexistent", .local_user = "alice" };
+	struct session se = { .bytes_in = 12, .bytes_out = 0 };
+	struct ctranscript ct;
+	struct cli_settings s;
+	char path[PATH_MAX], err[512], last[TLINE_CHAIN_HEX + 1];
+	int n;
+
+	settings_for(&s);
+	assert_int_equal(ctranscript_open(&ct, &env, NULL, err, sizeof(err)),
+	    0);
+	snprintf(path, sizeof(path), "%s", ctranscript_path(&ct));
+	assert_int_equal(ctranscript_start(&ct, &s), 0);
+	assert_int_equal(ctranscript_consent_wait(&ct, "session", "bo b",
+	    "482913", 60), 0);
+	assert_int_equal(ctranscript_consent_outcome(&ct, "accepted",
+	    "control", "view", "ok\n event=x"), 0);
+	assert_int_equal(ctranscript_session(&ct, CLI_EXIT_OK, "", "view"), 0);
+	assert_int_equal(ctranscript_control_request(&ct), 0);
+	assert_int_equal(ctranscript_control_refused(&ct, "", NULL), 0);
+	assert_int_equal(ctranscript_control_refused(&ct, "timeout",
+	    "no answer"), 0);
+	assert_int_equal(ctranscript_control_request(&ct), 0);
+	assert_int_equal(ctranscript_consent_wait(&ct, "control", "bob",
+	    "000001", 30), 0);
+	assert_int_equal(ctranscript_mode_change(&ct, "control", "user"), 0);
+	assert_int_equal(ctranscript_session_end(&ct, "user_ended", NULL,
+	    &se), 0);
+	assert_int_equal(ctranscript_stop(&ct, CLI_EXIT_OK, NULL), 0);
+	assert_int_equal(ctranscript_close(&ct), 0);
+	n = read_lines(path, lines);
+	assert_int_equal(n, 12);
+	assert_non_null(strstr(lines[1], " event=consent.wait seq=2 "
+	    "what=session ws_user=\"bo b\" code=482913 timeout_s=60 chain="));
+	assert_non_null(strstr(lines[2], " event=consent.outcome seq=3 "
+	    "outcome=accepted requested=control mode=view "
+	    "detail=\"ok\\n event\\x3dx\" chain="));
+	assert_non_null(strstr(lines[3], " event=session.start seq=4 "
+	    "subsystem=rfb mode=view chain="));
+	assert_non_null(strstr(lines[4], " event=control.request seq=5 "
+	    "chain="));
+	/* no detail: no field */
+	assert_non_null(strstr(lines[5], " event=control.refused seq=6 "
+	    "chain="));
+	assert_non_null(strstr(lines[6], " event=control.refused seq=7 "
+	    "by=timeout detail=\"no answer\" chain="));
+	assert_non_null(strstr(lines[8], " event=consent.wait seq=9 "
+	    "what=control ws_user=bob code=000001 timeout_s=30 chain="));
+	assert_non_null(strstr(lines[9], " event=mode.change seq=10 "
+	    "mode=control by=user chain="));
+	assert_non_null(strstr(lines[10], " event=session.end seq=11 "
+	    "reason=user_ended duration_ms="));
+	check_chains(lines, n, last);
+
+	/* an older assistd: no consent lines, control=none */
+	assert_int_equal(ctranscript_open(&ct, &env, NULL, err, sizeof(err)),
+	    0);
+	snprintf(path, sizeof(path), "%s", ctranscript_path(&ct));
+	assert_int_equal(ctranscript_start(&ct, &s), 0);
+	assert_int_equal(ctranscript_session(&ct, CLI_EXIT_OK, "", NULL), 0);
+	assert_int_equal(ctranscript_close(&ct), 0);
+	n = read_lines(path, lines);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(lines[1], " event=session.start seq=2 "
+	    "subsystem=rfb control=none chain="));
+
+	/* refused: the outcome without a mode, then the exit status */
+	assert_int_equal(ctranscript_open(&ct, &env, NULL, err, sizeof(err)),
+	    0);
+	snprintf(path, sizeof(path), "%s", ctranscript_path(&ct));
+	assert_int_equal(ctranscript_start(&ct, &s), 0);
+	assert_int_equal(ctranscript_consent_outcome(&ct, "refused", "view",
+	    NULL, NULL), 0);
+	assert_int_equal(ctranscript_stop(&ct, CLI_EXIT_REFUSED,
+	    "refused by the user"), 0);
+	assert_int_equal(ctranscript_close(&ct), 0);
+	n = read_lines(path, lines);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(lines[1], " event=consent.outcome seq=2 "
+	    "outcome=refused requested=view chain="));
+	assert_non_null(strstr(lines[2], " event=cli.stop seq=3 status=73 "
+	    "reason=\"refused by the user\" chain="));
+}
+
 /* A state directory that cannot hold the transcript: refused, naming
  * the path. */
 static void
@@ -353,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_consent),
 		cmocka_unit_test(test_open_fails),
 	};
 	char cmd[PATH_MAX + 16];
