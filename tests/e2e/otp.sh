@@ -6,7 +6,9 @@
 # past the --wait deadline -> refused; 5 wrong answers burn it (said on
 # the terminal); keyboard-interactive before the key and a key after it
 # are refused; the transcripts hold code.try / auth.code lines and never
-# the code.
+# the code. And assist-cli against a hostile keyboard-interactive server
+# (tests/helpers/kbdint_server): its text escaped and cut, too many
+# prompts or questions refused.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
 
@@ -285,3 +287,66 @@ wait_exit "$D5" 15
 check "... assistd: wrong then ok" sh -c \
     "cat '$TDIR'/*.log | grep -o 'event=code.try .*result=[a-z]*' | \
     sed 's/.*result=//' | tr '\n' ' ' | grep -qx 'wrong ok '"
+
+# --- a hostile server's keyboard-interactive, against assist-cli ----------
+# (tests/helpers/kbdint_server: any key is a partial success, then the
+# questions below.) What the server says is escaped and cut before
+# assist-cli shows it; a server that asks too much is refused.
+KS="$BUILD/tests/kbdint_server"
+ssh-keygen -q -t ed25519 -N '' -f "$T/kshost"
+# ks MODE: the server in the background, its port in $KPORT.
+ks() {
+	rm -f "$T/ks.port" "$T/ks.answers"
+	bg ks "$KS" "$T/ks.port" "$T/kshost" "$1" "$T/ks.answers"
+	KSPID=$LASTPID
+	wait_for "$T/ks.port" '^[0-9]+$' 10
+	KPORT=$(cat "$T/ks.port")
+	echo "[127.0.0.1]:$KPORT $(cut -d' ' -f1,2 "$T/kshost.pub")" >"$T/kh"
+}
+kcli() {
+	SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force ANSWER="$T/answer" \
+	    cli -F "$T/cfg" -o UserKnownHostsFile="$T/kh" -o IdentitiesOnly=yes \
+	    -i "$T/helper" "$U:$KPORT"
+}
+ESC=$(printf '\033')
+answer "4821 9930"
+: >"$ASKPASS_LOG"
+ks hostile
+kcli
+expect_rc "hostile prompts: refused answer, exit 70" $EXIT_AUTH
+wait_exit "$KSPID" 10
+check "... the answer reached the server as typed" \
+    grep -qx '4821 9930' "$T/ks.answers"
+check "... asked three times (then gave up)" \
+    [ "$(wc -l <"$ASKPASS_LOG")" -eq 3 ]
+check "... no escape byte reached the askpass or the terminal" \
+    sh -c "! grep -q '$ESC' '$ASKPASS_LOG' '$T/cli.err'"
+check "... the prompt escaped, as (user@host) \\\\x1b[8mhidden..." \
+    grep -q "^($U) \\\\x1b\[8mhidden\\\\x1b\[0m\\\\x07000" "$ASKPASS_LOG"
+check "... and cut (5000 bytes shown as at most 128)" \
+    sh -c "[ \$(head -n 1 '$ASKPASS_LOG' | wc -c) -le \$((128 + 40)) ]"
+check "... name and instruction shown escaped on stderr" sh -c \
+    "grep -qF '\\x1b]0;pwned\\x07name' '$T/cli.err' &&
+    grep -qF '\\x1b[2J\\x1b[31minstruction\\x0d\\x0aforged line' '$T/cli.err'"
+check "... helper's transcript: auth.code result=refused tries=3" \
+    grep -q 'event=auth\.code .*result=refused tries=3 ' "$HT"/*.log
+rm -f "$HT"/*.log
+
+: >"$ASKPASS_LOG"
+ks many
+kcli
+expect_rc "20 prompts at once: refused (exit 70)" $EXIT_AUTH
+err_says "... saying so" "the server asked 20 questions at once"
+check "... nothing asked" [ ! -s "$ASKPASS_LOG" ]
+check "... auth.code result=error" \
+    grep -q 'event=auth\.code .*result=error tries=0 ' "$HT"/*.log
+wait_exit "$KSPID" 10
+rm -f "$HT"/*.log
+
+: >"$ASKPASS_LOG"
+ks endless
+kcli
+expect_rc "questions without end: refused (exit 70)" $EXIT_AUTH
+err_says "... saying so" "the server asked more than 4 questions in a row"
+check "... 4 answers given, no more" [ "$(wc -l <"$ASKPASS_LOG")" -eq 4 ]
+wait_exit "$KSPID" 10
