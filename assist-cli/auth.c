@@ -534,6 +534,10 @@ auth_kbdint(struct auth_ctx *c)
 		c->o->code = "error";
 		snprintf(c->err, c->errsz, "the server wants yet another "
 		    "authentication step after the one-time code");
+	} else if (r == SSH_AUTH_AGAIN) {
+		c->o->code = "error";
+		snprintf(c->err, c->errsz, "no answer from the server about "
+		    "the one-time code within %ld s", c->s->timeout);
 	} else {
 		/* assistd disconnects after the last answer it refuses:
 		 * no tries left, or the code used, expired or burned. */
