@@ -486,6 +486,12 @@ ask_next(struct monitor *m)
 			monitor_audited(m, r);
 			return;
 		}
+		/* Logged first: on a terminal the question ends the output
+		 * (its prompt waits for the answer on that line). */
+		log_info("%s: asking the user (%s): %s%s%s", c->peer,
+		    consent_how_name(q.how), c->ask_later ? "control" :
+		    ipc_mode_name(c->want_mode), q.code ? ", code " : "",
+		    q.code ? q.code : "");
 		if (consent_ask(m->k, text, c->want_mode == IPC_MODE_CONTROL,
 		    !c->ask_later, clock_now_ms(), err, sizeof(err)) != 0) {
 			log_error("%s: cannot ask the user: %s", c->peer, err);
@@ -501,10 +507,6 @@ ask_next(struct monitor *m)
 		c->ask = ASK_ON_SCREEN;
 		m->asked = c;
 		m->input_suspended = true;
-		log_info("%s: asking the user (%s): %s%s%s", c->peer,
-		    consent_how_name(q.how), c->ask_later ? "control" :
-		    ipc_mode_name(c->want_mode), q.code ? ", code " : "",
-		    q.code ? q.code : "");
 		if (!c->ask_later) {
 			memset(&w, 0, sizeof(w));
 			w.num = (uint32_t)m->o->consent_secs;
