@@ -36,7 +36,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 PKGS_COMMON := libssh libcrypto zlib
-PKGS_D      := $(PKGS_COMMON) libseccomp
+PKGS_D      := $(PKGS_COMMON) libseccomp x11
 PKGS_CLI    := $(PKGS_COMMON)
 PKGS_TEST   := $(PKGS_D) cmocka
 

@@ -112,6 +112,8 @@ session_greeting(ssh_channel ch, const struct cli_settings *s, char *err,
 	return 0;
 }
 
+static void session_show_stderr(ssh_channel ch);
+
 int
 session_open_on(ssh_channel ch, const struct cli_settings *s,
 		struct session *se, char *err, size_t errsz)
@@ -198,7 +200,13 @@ session_note(const char *line, size_t n)
 	    n > SESSION_MAX_NOTE ? SESSION_MAX_NOTE : n));
 }
 
-void
+/*
+ * Shows what assistd wrote on channel ch's stderr (its notes to a helper,
+ * e.g. why it refused), one escaped "assist-cli: assistd: ..." line each,
+ * at most SESSION_MAX_NOTE bytes a line. Never blocks. (Once a pump moves
+ * the channel, the pump drops stderr: chanpump.h.)
+ */
+static void
 session_show_stderr(ssh_channel ch)
 {
 	char text[SESSION_MAX_NOTE];

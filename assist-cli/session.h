@@ -4,7 +4,7 @@
  * only keep the channel drained; the viewer comes later. Steps, so that
  * the caller can record the session's start in the transcript (and
  * refuse to go on when it cannot) between opening and using it:
- * session_open, session_run, session_pump while live, session_close.
+ * session_open, session_run, session_watch while live, session_close.
  */
 #ifndef ASSIST_CLI_SESSION_H
 #define ASSIST_CLI_SESSION_H
@@ -19,7 +19,6 @@
 #define SESSION_SUBSYSTEM	"rfb"
 #define SESSION_GREETING	"RFB 003.008\n"
 #define SESSION_GREETING_LEN	12
-#define SESSION_CHUNK		16384	/* bytes read from the channel at once */
 #define SESSION_MAX_NOTE	512	/* assistd's stderr text shown, bytes */
 
 struct chanpump;
@@ -69,14 +68,6 @@ int session_watch(struct session *se, ssh_session ss, ssh_event ev,
 /* After every ssh_event_dopoll: 0, 1 once assistd ended the channel
  * (EOF or close), -1 with err when it or the connection failed. */
 int session_after_poll(struct session *se, char *err, size_t errsz);
-
-/*
- * Shows what assistd wrote on channel ch's stderr (its notes to a helper,
- * e.g. why it ended the channel), one escaped "assist-cli: assistd: ..."
- * line each on stderr, at most SESSION_MAX_NOTE bytes a line. Never
- * blocks.
- */
-void session_show_stderr(ssh_channel ch);
 
 /* Frees the pump, sends EOF, closes and frees the channel (call it
  * between polls); se->bytes_* stay readable. */

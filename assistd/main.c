@@ -21,6 +21,7 @@
 #include "assistd/consent.h"
 #include "assistd/hostcertfile.h"
 #include "assistd/hostkey.h"
+#include "assistd/indicator_ext.h"
 #include "assistd/listen.h"
 #include "assistd/monitor.h"
 #include "common/defaults.h"
@@ -571,6 +572,7 @@ main(int argc, char **argv)
 	static struct tsetup ts;
 	struct transcript *tr = NULL;
 	struct consent *consent = NULL;
+	struct indicator_ext *ix = NULL;
 
 	log_init("assistd", LOG_LVL_INFO);
 	srvconfig_init(&cfg);
@@ -607,6 +609,9 @@ main(int argc, char **argv)
 	/* Before anything else is set up: nowhere to ask, no start. */
 	if ((consent = open_consent(&a)) == NULL)
 		goto out;
+	/* The on-screen indicator's process is forked now, before the host
+	 * key is loaded or a socket opened: it holds neither. */
+	ix = indicator_ext_open(getenv("DISPLAY"));
 	if ((policy = load_policy(&cfg, pw->pw_name)) == NULL)
 		goto out;
 	if (hostkey_prepare_dir(dir, err, sizeof(err)) != 0) {
@@ -647,6 +652,7 @@ main(int argc, char **argv)
 	o.consent_secs = a.consent_secs;
 	o.max_helpers = a.max_helpers;
 	o.persist = a.persist;
+	o.ext[0] = ix != NULL ? indicator_ext_monitor(ix) : NULL;
 	for (i = 0; i < nl; i++)
 		log_info("listening on %s", names[i]);
 	log_info("%s host key %s (ssh-ed25519)", created ? "created" : "using",
@@ -665,6 +671,7 @@ out:
 		close(lfds[--nl]);
 	(void)transcript_close(tr);
 	consent_free(consent);
+	indicator_ext_close(ix);
 	ssh_key_free(hostkey);
 	free(host_cert);
 	policy_free(policy);
