@@ -25,8 +25,9 @@ check "assistd names its transcript under \$XDG_STATE_HOME" \
 timeout 20 $SSHC -i "$T/wrong" -p "$PORT" -s "$U" rfb </dev/null \
     >"$T/wrong.out" 2>&1
 check "a wrong key is refused" grep -q 'Permission denied' "$T/wrong.out"
-# 1000 bytes from the helper, the session held ~1.2 s, then EOF.
-(head -c 1000 /dev/zero; sleep 1.2) | timeout 20 $SSHC -i "$T/helper" \
+# 1000 bytes from the helper, the session held ~2.5 s (from ssh's start:
+# connecting and the consent answer come out of it), then EOF.
+(head -c 1000 /dev/zero; sleep 2.5) | timeout 20 $SSHC -i "$T/helper" \
     -p "$PORT" -s "$U" rfb >"$T/sess.out" 2>"$T/sess.err"
 rc=$?
 check "the helper's session ran (ssh exit 0, got $rc)" test "$rc" -eq 0
@@ -70,8 +71,8 @@ detail=\"helper ended the session (EOF)\" duration_ms="
 check "session.end: 1000 bytes in, the 12-byte greeting out" grep -q \
     ' event=session\.end .* bytes_in=1000 bytes_out=12 chain=' "$TF"
 D=$(tfield "$TF" session.end duration_ms)
-check "session.end duration_ms is the ~1.2 s held ($D)" \
-    test "${D:-0}" -ge 1000 -a "${D:-0}" -lt 10000
+check "session.end duration_ms is the ~2.5 s held ($D)" \
+    test "${D:-0}" -ge 1500 -a "${D:-0}" -lt 10000
 has "$TF" "conn.close of the session's connection" \
     "event=conn.close seq=11 conn=2 reason=\"helper ended the session (EOF)\" \
 duration_ms="
