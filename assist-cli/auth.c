@@ -6,10 +6,12 @@
 #include "assist-cli/prompt.h"
 #include "common/buf.h"
 #include "common/cert.h"
+#include "common/clock.h"
 #include "common/libsshkey.h"
 #include "common/log.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,12 +471,46 @@ auth_kbdint_answer(struct auth_ctx *c)
 	return 0;
 }
 
+/*
+ * ssh_userauth_kbdint(), but not blind to the server's DISCONNECT:
+ * libssh 0.10.6's blocking call goes on waiting for an answer until its
+ * timeout after the server closed the connection (research §5; seen: the
+ * full 30 s after assistd's "One-time code refused"). So the call runs
+ * non-blocking and we wait on the socket in between, stopping as soon as
+ * the session is no longer connected (SSH_AUTH_ERROR, ssh_get_error
+ * names the server's reason) or the timeout passed (SSH_AUTH_AGAIN).
+ */
+static int
+auth_kbdint_call(struct auth_ctx *c)
+{
+	long long end = clock_now_ms() + c->s->timeout * 1000, now;
+	int blocking = ssh_is_blocking(c->ss), r;
+	struct pollfd p = { .fd = ssh_get_fd(c->ss) };
+
+	ssh_set_blocking(c->ss, 0);
+	while ((r = ssh_userauth_kbdint(c->ss, NULL, NULL)) == SSH_AUTH_AGAIN) {
+		if (!ssh_is_connected(c->ss) || (ssh_get_status(c->ss) &
+		    (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+			r = SSH_AUTH_ERROR;
+			break;
+		}
+		if ((now = clock_now_ms()) >= end)
+			break;
+		p.events = POLLIN | ((ssh_get_poll_flags(c->ss) &
+		    SSH_WRITE_PENDING) ? POLLOUT : 0);
+		(void)poll(&p, 1, end - now < AUTH_KBDINT_POLL_MS ?
+		    (int)(end - now) : AUTH_KBDINT_POLL_MS);
+	}
+	ssh_set_blocking(c->ss, blocking);
+	return r;
+}
+
 /* One keyboard-interactive exchange: libssh's result, or
  * SSH_AUTH_ERROR with err set when we gave up. */
 static int
 auth_kbdint_round(struct auth_ctx *c)
 {
-	int r = ssh_userauth_kbdint(c->ss, NULL, NULL), q;
+	int r = auth_kbdint_call(c), q;
 
 	for (q = 0; r == SSH_AUTH_INFO; q++) {
 		if (q == AUTH_KBDINT_MAX_INFO) {
@@ -485,7 +521,7 @@ auth_kbdint_round(struct auth_ctx *c)
 		}
 		if (auth_kbdint_answer(c) != 0)
 			return SSH_AUTH_ERROR;
-		r = ssh_userauth_kbdint(c->ss, NULL, NULL);
+		r = auth_kbdint_call(c);
 	}
 	return r;
 }

@@ -38,6 +38,7 @@
 #define AUTH_KBDINT_MAX_PROMPTS	4	/* prompts in one question */
 #define AUTH_PROMPT_SHOWN	128	/* bytes of a server prompt shown */
 #define AUTH_INSTR_SHOWN	256	/* bytes of its name, instruction */
+#define AUTH_KBDINT_POLL_MS	100	/* longest wait between libssh calls */
 
 /*
  * The identity that was accepted, for the helper's transcript. Strings

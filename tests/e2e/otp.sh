@@ -233,9 +233,15 @@ expect_rc "assist-cli: no terminal, askpass not allowed: refused" $EXIT_AUTH
 err_says "... saying why" "no terminal, and SSH_ASKPASS not allowed"
 answer "$(wrong_code "$CODE")"
 : >"$ASKPASS_LOG"
+t0=$(date +%s%N)
 SSH_ASKPASS_REQUIRE=force ac -o IdentitiesOnly=yes -i "$T/helper"
+ms=$((($(date +%s%N) - t0) / 1000000))
 expect_rc "assist-cli: wrong code refused (exit 70)" $EXIT_AUTH
-err_says "... one-time code refused" "one-time code refused"
+err_says "... one-time code refused, with assistd's reason" \
+    "one-time code refused: Received SSH_MSG_DISCONNECT: 11:One-time code refused"
+# libssh 0.10.6 alone would wait out the 30 s timeout after the
+# DISCONNECT (auth.c: auth_kbdint_call).
+check "... at once ($ms ms, not the 30 s timeout)" [ "$ms" -lt 10000 ]
 check "... asked three times through the askpass" \
     [ "$(grep -cxF "($U) One-time code: " "$ASKPASS_LOG")" -eq 3 ]
 check "... helper's transcript: auth.code result=refused tries=3" \
