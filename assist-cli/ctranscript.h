@@ -78,7 +78,8 @@ int ctranscript_host(struct ctranscript *ct, const struct cli_settings *s,
 		     const char *why);
 
 /* auth.allow (identity, key, certificate) when rc is CLI_EXIT_OK, else
- * auth.deny with why. */
+ * auth.deny with why; auth.code first when the server asked for a
+ * one-time code (o->code). */
 int ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 		     int rc, const struct auth_outcome *o, const char *why);
 

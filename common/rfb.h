@@ -26,6 +26,7 @@
 #define RFB_MAX_DIM		16384	/* widest / tallest screen accepted */
 #define RFB_MAX_CUT_TEXT	(1024 * 1024)	/* clipboard, bytes */
 #define RFB_MAX_ENCODINGS	64	/* SetEncodings entries kept */
+#define RFB_MAX_ENCODINGS_WIRE	4096	/* SetEncodings entries accepted */
 #define RFB_MAX_NAME		256	/* desktop name, bytes */
 
 /* Client -> server message types. */
