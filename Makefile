@@ -37,7 +37,7 @@ endif
 
 PKGS_COMMON := libssh libcrypto zlib
 PKGS_D      := $(PKGS_COMMON) libseccomp x11
-PKGS_CLI    := $(PKGS_COMMON)
+PKGS_CLI    := $(PKGS_COMMON) x11
 PKGS_TEST   := $(PKGS_D) cmocka
 
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))

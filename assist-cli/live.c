@@ -20,6 +20,7 @@
 #include "assist-cli/exitcode.h"
 #include "assist-cli/rfbclient.h"
 #include "assist-cli/session.h"
+#include "assist-cli/viewer.h"
 #include "assist-cli/vnclisten.h"
 #include "common/png.h"
 #include "common/clock.h"
@@ -81,6 +82,9 @@ struct live {
 	int vnc_client;			/* accepted, not yet relayed; -1 */
 	char vnc_peer[VNCLISTEN_MAX_PEER];
 	bool snap_done;
+	bool want_viewer;		/* open the window at ServerInit */
+	struct viewer *viewer;
+	int xfd;			/* the viewer's fd in ev; -1 */
 
 	bool done;
 	int rc;
@@ -263,6 +267,11 @@ live_setup(struct live *l)
 static void
 live_teardown(struct live *l)
 {
+	if (l->ev != NULL && l->xfd >= 0)
+		ssh_event_remove_fd(l->ev, l->xfd);
+	l->xfd = -1;
+	viewer_close(l->viewer);
+	l->viewer = NULL;
 	control_close(&l->ctl);
 	session_close(&l->se);
 	if (l->vnc_client >= 0)
@@ -623,6 +632,75 @@ live_vnc_poll(struct live *l)
 	}
 }
 
+/* The X connection woke the poll: its events are read in live_viewer. */
+static int
+live_x_cb(socket_t fd, int revents, void *ud)
+{
+	(void)fd;
+	(void)revents;
+	(void)ud;
+	return 0;
+}
+
+static void
+live_viewer_open(struct live *l)
+{
+	char who[SETTINGS_MAX_TARGET], why[RFBCLIENT_MAX_NAME + 128];
+
+	l->want_viewer = false;
+	settings_target(l->s, who, sizeof(who));
+	l->viewer = viewer_open(who, strcmp(l->mode, "control") != 0,
+	    l->se.rfb->width, l->se.rfb->height, why, sizeof(why));
+	if (l->viewer == NULL) {
+		live_say(why);
+		live_say("no window: the session stays text only");
+		return;
+	}
+	if (ssh_event_add_fd(l->ev, viewer_fd(l->viewer), POLLIN, live_x_cb,
+	    l) != SSH_OK) {
+		live_end(l, CLI_EXIT_OTHER, "error", "cannot watch the display",
+		    "cannot watch the display");
+		return;
+	}
+	l->xfd = viewer_fd(l->viewer);
+	snprintf(why, sizeof(why), "showing \"%s\" (%ux%u) in a window",
+	    l->se.rfb->name, l->se.rfb->width, l->se.rfb->height);
+	live_say(why);
+}
+
+/* Between polls: the window opens once ServerInit arrived, then shows
+ * what changed and sends the helper's input (control mode only). */
+static void
+live_viewer(struct live *l)
+{
+	struct rfbclient_box b;
+	struct buf out;
+	char why[256];
+	int closed;
+
+	if (l->done || l->se.rfb == NULL)
+		return;
+	if (l->want_viewer && l->se.rfb->phase == RFBCLIENT_RUN)
+		live_viewer_open(l);
+	if (l->viewer == NULL || l->done)
+		return;
+	viewer_set_mode(l->viewer, strcmp(l->mode, "control") != 0);
+	rfbclient_take_dirty(l->se.rfb, &b);
+	if (viewer_show(l->viewer, l->se.rfb, &b, why, sizeof(why)) != 0) {
+		live_end(l, CLI_EXIT_OTHER, "error", why, why);
+		return;
+	}
+	buf_init(&out, SESSION_MAX_PENDING);
+	closed = viewer_events(l->viewer, l->se.rfb, &out);
+	if (buf_avail(&out) > 0 && session_send(&l->se, buf_ptr(&out),
+	    buf_avail(&out)) != 0)
+		log_debug("input dropped: the channel is full");
+	buf_free(&out);
+	if (closed)
+		live_end(l, CLI_EXIT_OK, "helper_left", "window closed",
+		    "you closed the window; session ended");
+}
+
 /* --snapshot: once the first full update is decoded, the PNG, then the
  * end of the session. */
 static void
@@ -672,6 +750,7 @@ live_poll(struct live *l)
 	}
 	live_vnc_poll(l);
 	live_snapshot(l);
+	live_viewer(l);
 	if (l->stdin_eof && l->stdin_in_ev) {
 		/* Between polls only (chanpump.h); at EOF poll would
 		 * report stdin readable for ever. */
@@ -742,10 +821,16 @@ live_watch(struct live *l)
 		live_say(line);
 		return 0;
 	}
-	if (getenv("DISPLAY") == NULL || getenv("DISPLAY")[0] == '\0')
+	if (getenv("DISPLAY") == NULL || getenv("DISPLAY")[0] == '\0') {
 		live_say("no DISPLAY: no screen shown (use --snapshot FILE or "
 		    "--vnc-listen PORT to see it)");
-	return session_watch(&l->se, l->ss, l->ev, l->err, l->errsz);
+		return session_watch(&l->se, l->ss, l->ev, l->err, l->errsz);
+	}
+	l->want_viewer = true;
+	(void)rfbclient_pixfmt_for_bpp(l->o->pixel_format != 0 ?
+	    l->o->pixel_format : 32, &f);
+	return session_watch_decode(&l->se, l->ss, l->ev, &f, l->err,
+	    l->errsz);
 }
 
 /* The rfb channel is open and recorded: use it until the end. */
@@ -888,6 +973,7 @@ live_run(ssh_session ss, const struct cli_settings *s,
 	l.errsz = errsz;
 	l.sigfd = -1;
 	l.vnc_client = -1;
+	l.xfd = -1;
 	l.requested = o->view_only ? "view" : "control";
 	r = control_open(ss, &l.ctl, err, errsz);
 	if (r == CONTROL_DENIED)

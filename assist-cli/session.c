@@ -291,6 +291,15 @@ session_watch_relay(struct session *se, ssh_session ss, ssh_event ev,
 	return chanpump_after_poll(se->pump) == 0 ? 0 : -1;
 }
 
+int
+session_send(struct session *se, const void *p, size_t n)
+{
+	if (se->pump == NULL || chanpump_write(se->pump, p, n) != 0)
+		return -1;
+	se->bytes_out += n;
+	return chanpump_after_poll(se->pump) == 0 ? 0 : -1;
+}
+
 bool
 session_relay_gone(const struct session *se)
 {

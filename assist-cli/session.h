@@ -95,6 +95,11 @@ int session_watch_decode(struct session *se, ssh_session ss, ssh_event ev,
 int session_watch_relay(struct session *se, ssh_session ss, ssh_event ev,
 			int fd, char *err, size_t errsz);
 
+/* session_watch_decode: queues n bytes of our RFB messages for assistd
+ * (outside libssh callbacks: also starts sending). 0, or -1 when the
+ * channel has no room (dropped). */
+int session_send(struct session *se, const void *p, size_t n);
+
 /* session_watch_relay: true once the local viewer left. */
 bool session_relay_gone(const struct session *se);
 
