@@ -27,7 +27,22 @@ struct viewer {
 	char who[RFBCLIENT_MAX_NAME];
 	Atom wm_delete, wm_protocols, net_wm_name, utf8;
 	uint8_t buttons;	/* RFB button mask now */
+	bool gone;		/* our window was destroyed by someone */
 };
+
+/* Xlib's error handler has no user data: this counts the protocol errors
+ * (e.g. BadWindow once another client destroyed our window), which must
+ * not end the process as Xlib's default handler would. */
+static unsigned long viewer_x_errors;
+
+static int
+viewer_x_error(Display *dpy, XErrorEvent *e)
+{
+	(void)dpy;
+	(void)e;
+	viewer_x_errors++;
+	return 0;
+}
 
 /* ---- pure ---- */
 
@@ -169,6 +184,7 @@ viewer_open(const char *who, bool view_only, uint16_t rw, uint16_t rh,
 		free(v);
 		return NULL;
 	}
+	XSetErrorHandler(viewer_x_error);
 	scr = DefaultScreen(v->dpy);
 	if (!XMatchVisualInfo(v->dpy, scr, 24, TrueColor, &vi) ||
 	    vi.red_mask != 0xff0000 || vi.green_mask != 0xff00 ||
@@ -217,7 +233,8 @@ viewer_close(struct viewer *v)
 		return;
 	viewer_free_image(v);
 	XFreeGC(v->dpy, v->gc);
-	XDestroyWindow(v->dpy, v->win);
+	if (!v->gone)
+		XDestroyWindow(v->dpy, v->win);
 	XCloseDisplay(v->dpy);
 	free(v);
 }
@@ -315,6 +332,12 @@ viewer_events(struct viewer *v, const struct rfbclient *c, struct buf *out)
 			if (ev.xexpose.count == 0)
 				viewer_paint(v, c, 0, 0, v->vw, v->vh);
 			break;
+		case DestroyNotify:
+			if (ev.xdestroywindow.window == v->win) {
+				v->gone = true;
+				closed = true;
+			}
+			break;
 		case ClientMessage:
 			if (ev.xclient.message_type == v->wm_protocols &&
 			    (Atom)ev.xclient.data.l[0] == v->wm_delete)
@@ -358,7 +381,7 @@ viewer_events(struct viewer *v, const struct rfbclient *c, struct buf *out)
 			break;
 		}
 	}
-	if (motion)
+	if (motion && !v->gone)
 		viewer_pointer(v, out, mx, my);
 	XFlush(v->dpy);
 	return closed ? 1 : 0;

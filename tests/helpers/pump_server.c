@@ -356,6 +356,12 @@ rfb_step(struct server *sv, struct buf *out)
 		printf("rfb: pixel format %u bpp\n", m.pixfmt.bpp);
 	} else if (m.type == RFB_SET_ENCODINGS) {
 		rfbenc_set_encodings(sv->enc, m.encodings, m.nencodings);
+	} else if (m.type == RFB_KEY_EVENT) {
+		printf("rfb: key %s 0x%x\n", m.down ? "down" : "up",
+		    (unsigned)m.keysym);
+	} else if (m.type == RFB_POINTER_EVENT) {
+		printf("rfb: pointer %u,%u buttons %u\n", m.x, m.y,
+		    m.buttons);
 	} else if (m.type == RFB_FB_UPDATE_REQUEST && !m.incremental) {
 		if (rfbenc_begin(sv->enc, out) != 0 ||
 		    rfbenc_rect(sv->enc, out, &fb, &all) != 0 ||
