@@ -41,14 +41,17 @@ test_listen_good(void **state)
 	assert_true(l.addr_given);
 }
 
+/* 70 digits: longer than ARGS_MAX_ADDR. */
+#define LONG_ADDR "1234567890123456789012345678901234567890" \
+	"123456789012345678901234567890"
+
 static void
 test_listen_bad(void **state)
 {
 	static const char *bad[] = { "", "65536", "99999999", "-1", "59a",
 	    "host:5900", "example.org:1", ":5900", "127.0.0.1:", "[::1]:",
 	    "1.2.3.4:5:6x", "127.0.0.1:+5", "[]:5900",
-	    "1234567890123456789012345678901234567890123456789012345678901234"
-	    "567890:1" };
+	    LONG_ADDR ":1" };
 	struct args_listen l;
 	char err[128];
 	size_t i;
