@@ -66,9 +66,10 @@ rfbdec_fail(struct rfbdec *d, char *err, size_t errsz, const char *fmt, ...)
 struct rfbdec *
 rfbdec_new(const struct rfb_pixfmt *f)
 {
-	struct rfbdec *d = calloc(1, sizeof(*d));
+	struct rfbdec *d;
 
-	if (d == NULL)
+	if (!rfb_pixfmt_valid(f, NULL, 0) || (d = calloc(1, sizeof(*d))) ==
+	    NULL)
 		return NULL;
 	if ((d->win = malloc(RFBDEC_WIN)) == NULL) {
 		free(d);
@@ -625,6 +626,9 @@ rfbdec_step(struct rfbdec *d, struct buf *in, struct rfb_fbmut *fb,
 	memset(ev, 0, sizeof(*ev));
 	if (d->broken)
 		return rfbdec_fail(d, err, errsz, "decoder already failed");
+	if (fb->stride < fb->width)
+		return rfbdec_fail(d, err, errsz, "framebuffer stride %zu < "
+		    "width %u", fb->stride, fb->width);
 	if (d->end_pending) {
 		d->end_pending = 0;
 		ev->type = RFBDEC_UPDATE_END;

@@ -64,7 +64,8 @@ struct rfbdec_event {
 struct rfbdec;	/* opaque */
 
 /* A decoder for pixel format f (what the viewer asked for with
- * SetPixelFormat). NULL when out of memory. */
+ * SetPixelFormat). NULL when out of memory or f is not valid
+ * (rfb_pixfmt_valid). */
 struct rfbdec *rfbdec_new(const struct rfb_pixfmt *f);
 void rfbdec_free(struct rfbdec *d);
 

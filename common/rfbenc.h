@@ -21,7 +21,7 @@
 #define RFBENC_TILE	64	/* ZRLE tile size (RFC 6143 7.7.6) */
 #define RFBENC_MAX_RECTS_PER_CALL 256	/* ZRLE bands of one rfbenc_rect */
 #define RFBENC_MAX_CURSOR 256		/* cursor w, h (= RFBDEC_MAX_CURSOR) */
-#define RFBENC_ZLEVEL	1	/* default deflate level (bench/README.md) */
+#define RFBENC_ZLEVEL	4	/* default deflate level (bench/README.md) */
 
 /* A screen image: width x height pixels, row i at px + i * stride
  * (stride in pixels). Borrowed. */
@@ -86,8 +86,8 @@ int rfbenc_end(struct rfbenc *e, struct buf *out);
  * bytes. 0 or BUF_ERR_*. */
 int rfbenc_cut_text(struct buf *out, const char *text, uint32_t len);
 
-/* The deflate level (0..9) for ZRLE; only before the first ZRLE
- * rectangle (the stream then exists). 0, or -1 when too late/invalid. */
+/* The deflate level (0..9) for the next ZRLE rectangles (the stream goes
+ * on: it changes parameters between rectangles). 0, or -1 if invalid. */
 int rfbenc_set_zlib_level(struct rfbenc *e, int level);
 
 /* Counts since rfbenc_new, for the session's statistics, tests and the
