@@ -166,12 +166,14 @@ FUZZ_BUILD := build-fuzz
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang \
 	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined' \
-	  $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libcommon.a
+	  $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libassistcli.a \
+	  $(FUZZ_BUILD)/libcommon.a
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$n"; \
 	  clang $(WARN) $(DEFS) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	    $(call pc_cflags,$(PKGS_TEST)) -o $(FUZZ_BUILD)/$$n $$f \
-	    $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libcommon.a \
+	    $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libassistcli.a \
+	    $(FUZZ_BUILD)/libcommon.a \
 	    $(call pc_libs,$(PKGS_D)) || exit 1; done
 
 install: $(PROGS)

@@ -54,6 +54,7 @@ rfbclient_init(struct rfbclient *c, const struct rfb_pixfmt *f,
 	memset(c, 0, sizeof(*c));
 	c->pixfmt = *f;
 	c->phase = RFBCLIENT_SECTYPES;
+	c->max_pixels = RFBCLIENT_MAX_PIXELS;
 	return buf_put_bytes(out, RFB_VERSION_STR, RFB_VERSION_LEN) == BUF_OK ?
 	    0 : -1;
 }
@@ -159,15 +160,24 @@ rfbclient_secresult(struct rfbclient *c, struct buf *in, struct buf *out,
 }
 
 /* A framebuffer of w x h (at least one pixel, so px is never NULL),
- * black. 0, or -1 out of memory. */
+ * black. 0, or -1 with err (too large, out of memory). */
 static int
-rfbclient_alloc(struct rfbclient *c, uint16_t w, uint16_t h)
+rfbclient_alloc(struct rfbclient *c, uint16_t w, uint16_t h, char *err,
+		size_t errsz)
 {
 	size_t n = (size_t)(w ? w : 1) * (h ? h : 1);
-	uint32_t *px = calloc(n, sizeof(*px));
+	uint32_t *px;
 
-	if (px == NULL)
+	if (n > c->max_pixels) {
+		snprintf(err, errsz, "the server's screen of %ux%u is too "
+		    "large (at most %zu pixels)", w, h, c->max_pixels);
+		c->phase = RFBCLIENT_FAILED;
 		return -1;
+	}
+	if ((px = calloc(n, sizeof(*px))) == NULL) {
+		rfbclient_fail(c, err, errsz, "out of memory");
+		return -1;
+	}
 	free(c->px);
 	c->px = px;
 	c->width = w;
@@ -195,8 +205,9 @@ rfbclient_serverinit(struct rfbclient *c, struct buf *in, struct buf *out,
 	}
 	log_sanitize(c->name, sizeof(c->name), si.name, strlen(si.name));
 	free(si.name);
-	if (rfbclient_alloc(c, si.width, si.height) != 0 ||
-	    (c->dec = rfbdec_new(&c->pixfmt)) == NULL) {
+	if (rfbclient_alloc(c, si.width, si.height, err, errsz) != 0)
+		return RFB_BAD;
+	if ((c->dec = rfbdec_new(&c->pixfmt)) == NULL) {
 		rfbclient_fail(c, err, errsz, "out of memory");
 		return RFB_BAD;
 	}
@@ -266,10 +277,8 @@ rfbclient_run(struct rfbclient *c, struct buf *in, struct buf *out,
 		rfbclient_mark(c, ev.x, ev.y, ev.w, ev.h);
 		break;
 	case RFBDEC_RESIZE:
-		if (rfbclient_alloc(c, ev.w, ev.h) != 0) {
-			rfbclient_fail(c, err, errsz, "out of memory");
+		if (rfbclient_alloc(c, ev.w, ev.h, err, errsz) != 0)
 			return RFB_BAD;
-		}
 		c->resizes++;
 		c->full_pending = true;
 		break;

@@ -27,6 +27,9 @@
 #define RFBCLIENT_MAX_IN	(RFBDEC_MAX_ZRLE + 64u * 1024)
 #define RFBCLIENT_MAX_REASON	512	/* server's refusal text kept, bytes */
 #define RFBCLIENT_MAX_NAME	(4 * RFB_MAX_NAME + 1)	/* escaped name */
+/* Default max_pixels: 16384 x 8192 (1 GiB of framebuffer at most; the
+ * fuzz target sets its own, smaller). */
+#define RFBCLIENT_MAX_PIXELS	((size_t)RFB_MAX_DIM * RFB_MAX_DIM / 2)
 
 enum rfbclient_phase {
 	RFBCLIENT_SECTYPES,	/* waiting for the security types */
@@ -52,6 +55,7 @@ struct rfbclient {
 	uint64_t resizes;		/* DesktopSize seen */
 	bool full_pending;		/* next request is non-incremental */
 	struct rfbclient_box dirty;	/* w == 0: nothing */
+	size_t max_pixels;		/* larger screens are refused */
 };
 
 /* The pixel formats --pixel-format offers, by bits per pixel (32, 16,

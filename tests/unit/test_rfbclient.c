@@ -245,6 +245,27 @@ test_refusals(void **state)
 	expect_bad(badmsg, sizeof(badmsg), "bad message from the server");
 }
 
+/* A screen above max_pixels is refused before any allocation. */
+static void
+test_too_large(void **state)
+{
+	struct rfbclient c;
+	struct buf s, out;
+	char err[256] = "";
+
+	(void)state;
+	buf_init(&s, 1 << 16);
+	buf_init(&out, 1 << 16);
+	put_preamble(&s, 16384, 16384, "huge");
+	assert_int_equal(rfbclient_init(&c, &rfb_pixfmt_default, &out), 0);
+	assert_int_equal(feed(&c, &s, &out, false, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "16384x16384 is too large"));
+	assert_null(c.px);
+	rfbclient_free(&c);
+	buf_free(&s);
+	buf_free(&out);
+}
+
 /* A long refusal reason is cut, not waited for whole. */
 static void
 test_long_reason(void **state)
@@ -337,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_pixfmt_option),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_long_reason),
+		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_rect_outside),
 		cmocka_unit_test(test_resize),
 	};
