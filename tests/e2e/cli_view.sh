@@ -12,26 +12,9 @@
 #  - bad --vnc-listen / --pixel-format values are usage errors.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
+. "$TOP/tests/e2e/view_common.inc"
 
-SERVER="$BUILD/tests/pump_server"
-CTDIR="$HHOME/.local/state/assist/transcripts"
-keygen host
-keygen helperkey
-install_key helperkey
-echo "viewsrv $(cut -d' ' -f1,2 "$T/host.pub")" >"$KH"
 
-# serve NAME: a scripted server in the background (port in $SPORT).
-serve() {
-	bg "$1" "$SERVER" -k "$T/host" -a "$T/helperkey.pub" -l 127.0.0.1 \
-	    -p 0 -t 60 -b 4194304 -V "$T/$1.want.png"
-	SPID=$LASTPID
-	if ! wait_for "$T/$1.out" '^listening on 127\.0\.0\.1:' 10; then
-		notok "$1: pump_server did not start"
-		return 1
-	fi
-	SPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-	    "$T/$1.out")
-}
 
 # view ARGS...: assist-cli without --exit-after-accept (output in
 # $T/view.out, $T/view.err, status in $RC).

@@ -9,30 +9,16 @@
 # (WM_DELETE_WINDOW, or the window destroyed) ends the session cleanly.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/cli_common.inc"
+. "$TOP/tests/e2e/view_common.inc"
 . "$TOP/tests/e2e/xvfb.inc"
 
-SERVER="$BUILD/tests/pump_server"
 XGRAB="$BUILD/tests/xgrab"
-CTDIR="$HHOME/.local/state/assist/transcripts"
 B=6	# VIEWER_BORDER
-keygen host
-keygen helperkey
-install_key helperkey
-echo "viewsrv $(cut -d' ' -f1,2 "$T/host.pub")" >"$KH"
 start_xvfb || { notok "Xvfb"; exit 0; }
-
-serve() {
-	bg "$1" "$SERVER" -k "$T/host" -a "$T/helperkey.pub" -l 127.0.0.1 \
-	    -p 0 -t 60 -b 4194304 -V "$T/$1.want.png"
-	SPID=$LASTPID
-	wait_for "$T/$1.out" '^listening on 127\.0\.0\.1:' 10 || return 1
-	SPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-	    "$T/$1.out")
-}
 
 # window NAME: assist-cli showing the screen; its window id in $WID.
 window() {
-	serve "$1" || { notok "$1: pump_server did not start"; return 1; }
+	serve "$1" || return 1
 	bg "$1.cli" env -u SSH_AUTH_SOCK HOME="$HHOME" DISPLAY="$XDISPLAY" \
 	    timeout 60 setsid -w "$CLI" -F /dev/null \
 	    -o UserKnownHostsFile="$KH" -o StrictHostKeyChecking=yes \
