@@ -99,3 +99,32 @@ if window gone; then
 	fi
 	stop "$SPID"
 fi
+
+# A remote screen larger than ours: scaled down to fit, nearest
+# neighbour. A 256x200 display leaves 256-64-12 = 180 columns: the
+# 300x200 picture is shown as 180x120.
+stop "$XPID"
+XVFB_W=256
+XVFB_H=200
+start_xvfb || { notok "small Xvfb"; exit 0; }
+if window small; then
+	python3 "$TOP/tests/e2e/ppmscale.py" "$T/small.want.png.ppm" 180 120 \
+	    "$T/small.want.ppm"
+	i=0
+	until "$XGRAB" "$WID" $B $B 180 120 "$T/small.got.ppm" 2>/dev/null &&
+	    cmp -s "$T/small.got.ppm" "$T/small.want.ppm"; do
+		[ $i -ge 50 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	geo=$(xdotool getwindowgeometry "$WID" | sed -n 's/.*Geometry: //p')
+	if cmp -s "$T/small.got.ppm" "$T/small.want.ppm" &&
+	    [ "$geo" = "192x132" ]; then
+		ok "scaled down to 180x120 (window $geo), nearest neighbour exact"
+	else
+		notok "scaled window: geometry $geo or pixels differ"
+	fi
+	"$XGRAB" -d "$WID"
+	wait_exit "$CPID" 10
+	stop "$SPID"
+fi

@@ -3,7 +3,8 @@
  * that a test can compare what a window shows with a known picture byte
  * for byte (png.c is deterministic):
  *
- *   xgrab WINDOW_ID X Y W H OUT.png      (DISPLAY from the environment)
+ *   xgrab WINDOW_ID X Y W H OUT.png      (DISPLAY from the environment;
+ *                                        OUT.ppm writes a binary PPM)
  *   xgrab -p WINDOW_ID X Y               prints the pixel there, rrggbb
  *   xgrab -d WINDOW_ID                   sends WM_DELETE_WINDOW, as a
  *                                        window manager's close button
@@ -18,6 +19,23 @@
 #include <string.h>
 
 #include "common/png.h"
+
+static int
+xgrab_ppm(const char *path, const uint32_t *px, long w, long h)
+{
+	FILE *f = fopen(path, "wb");
+	long i;
+
+	if (f == NULL)
+		return 1;
+	fprintf(f, "P6\n%ld %ld\n255\n", w, h);
+	for (i = 0; i < w * h; i++) {
+		fputc((int)(px[i] >> 16 & 0xff), f);
+		fputc((int)(px[i] >> 8 & 0xff), f);
+		fputc((int)(px[i] & 0xff), f);
+	}
+	return fclose(f) == 0 ? 0 : 1;
+}
 
 /* The ClientMessage a window manager sends when the user closes. */
 static int
@@ -83,6 +101,9 @@ main(int argc, char **argv)
 		for (i = 0; i < w; i++)
 			px[j * w + i] = (uint32_t)XGetPixel(img, (int)i,
 			    (int)j) & 0xffffffu;
+	if (strlen(argv[6]) > 4 &&
+	    strcmp(argv[6] + strlen(argv[6]) - 4, ".ppm") == 0)
+		return xgrab_ppm(argv[6], px, w, h);
 	if (png_write_file(argv[6], px, (uint16_t)w, (uint16_t)h, (size_t)w,
 	    err, sizeof(err)) != 0) {
 		fprintf(stderr, "xgrab: %s\n", err);
