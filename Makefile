@@ -37,8 +37,8 @@ endif
 
 PKGS_COMMON := libssh libcrypto zlib
 PKGS_D      := $(PKGS_COMMON) libseccomp x11
-PKGS_CLI    := $(PKGS_COMMON) x11
-PKGS_TEST   := $(PKGS_D) cmocka
+PKGS_CLI    := $(PKGS_COMMON) x11 xext
+PKGS_TEST   := $(PKGS_D) xext cmocka
 
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))

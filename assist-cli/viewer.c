@@ -1,5 +1,7 @@
-/* viewer: the Xlib window; see viewer.h. XPutImage of the changed part
- * of an image the size of the window (MIT-SHM is not used yet). */
+/* viewer: the Xlib window; see viewer.h. The changed part of an image
+ * the size of the window goes out with XShmPutImage when the X server
+ * shares memory with us (segment mode 0600, removed as soon as both
+ * sides attached), else with XPutImage. */
 #include "assist-cli/viewer.h"
 
 #include "common/rfb.h"
@@ -7,7 +9,10 @@
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/extensions/XShm.h>
 #include <stdio.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +33,9 @@ struct viewer {
 	Atom wm_delete, wm_protocols, net_wm_name, utf8;
 	uint8_t buttons;	/* RFB button mask now */
 	bool gone;		/* our window was destroyed by someone */
+	bool shm_ok;		/* the server has MIT-SHM: try it */
+	bool shm;		/* img is a shared-memory image */
+	XShmSegmentInfo si;
 };
 
 /* Xlib's error handler has no user data: this counts the protocol errors
@@ -99,9 +107,61 @@ viewer_title(char *out, size_t outsz, const char *who, bool view_only)
 static void
 viewer_free_image(struct viewer *v)
 {
-	if (v->img != NULL)
+	if (v->img != NULL && v->shm) {
+		XShmDetach(v->dpy, &v->si);
+		XSync(v->dpy, False);
+		v->img->data = NULL;
+		XDestroyImage(v->img);
+		shmdt(v->si.shmaddr);
+	} else if (v->img != NULL) {
 		XDestroyImage(v->img);	/* frees its data too */
+	}
 	v->img = NULL;
+	v->shm = false;
+}
+
+/* A shared-memory image of vw x vh: 0, or -1 (then XPutImage is used
+ * from now on: e.g. a remote display refuses the attach). */
+static int
+viewer_make_shm(struct viewer *v)
+{
+	unsigned long errors = viewer_x_errors;
+	XImage *img;
+
+	img = XShmCreateImage(v->dpy, v->visual, (unsigned)v->depth, ZPixmap,
+	    NULL, &v->si, v->vw, v->vh);
+	if (img == NULL || img->bits_per_pixel != 32)
+		goto fail_img;
+	v->si.shmid = shmget(IPC_PRIVATE, (size_t)img->bytes_per_line *
+	    img->height, IPC_CREAT | 0600);
+	if (v->si.shmid < 0)
+		goto fail_img;
+	v->si.shmaddr = img->data = shmat(v->si.shmid, NULL, 0);
+	v->si.readOnly = True;
+	if (img->data == (char *)-1) {
+		shmctl(v->si.shmid, IPC_RMID, NULL);
+		goto fail_img;
+	}
+	XShmAttach(v->dpy, &v->si);
+	XSync(v->dpy, False);
+	/* Both attached (or the server refused): nobody else may attach. */
+	shmctl(v->si.shmid, IPC_RMID, NULL);
+	if (viewer_x_errors != errors) {
+		shmdt(v->si.shmaddr);
+		img->data = NULL;
+		XDestroyImage(img);
+		return -1;
+	}
+	memset(img->data, 0, (size_t)img->bytes_per_line * img->height);
+	v->img = img;
+	v->shm = true;
+	return 0;
+fail_img:
+	if (img != NULL) {
+		img->data = NULL;
+		XDestroyImage(img);
+	}
+	return -1;
 }
 
 /* A 32-bit image of vw x vh in the visual's layout (checked in open). */
@@ -112,6 +172,11 @@ viewer_make_image(struct viewer *v, char *err, size_t errsz)
 	union { uint32_t u; uint8_t b[4]; } probe = { 1 };
 
 	viewer_free_image(v);
+	if (v->shm_ok && viewer_make_shm(v) == 0) {
+		free(data);
+		return 0;
+	}
+	v->shm_ok = false;
 	if (data == NULL) {
 		snprintf(err, errsz, "viewer: out of memory");
 		return -1;
@@ -195,6 +260,8 @@ viewer_open(const char *who, bool view_only, uint16_t rw, uint16_t rh,
 	}
 	v->visual = vi.visual;
 	v->depth = vi.depth;
+	v->shm_ok = XShmQueryExtension(v->dpy) &&
+	    getenv("ASSIST_NO_SHM") == NULL;
 	if (viewer_size(v, rw, rh, err, errsz) != 0)
 		goto fail;
 	memset(&wa, 0, sizeof(wa));
@@ -278,9 +345,14 @@ viewer_paint(struct viewer *v, const struct rfbclient *c, unsigned wx0,
 			img[y * stride + x] = src[viewer_to_remote((int)x,
 			    v->vw, v->rw)];
 	}
-	XPutImage(v->dpy, v->win, v->gc, v->img, (int)wx0, (int)wy0,
-	    (int)(wx0 + VIEWER_BORDER), (int)(wy0 + VIEWER_BORDER), wx1 - wx0,
-	    wy1 - wy0);
+	if (v->shm)
+		XShmPutImage(v->dpy, v->win, v->gc, v->img, (int)wx0,
+		    (int)wy0, (int)(wx0 + VIEWER_BORDER),
+		    (int)(wy0 + VIEWER_BORDER), wx1 - wx0, wy1 - wy0, False);
+	else
+		XPutImage(v->dpy, v->win, v->gc, v->img, (int)wx0, (int)wy0,
+		    (int)(wx0 + VIEWER_BORDER), (int)(wy0 + VIEWER_BORDER),
+		    wx1 - wx0, wy1 - wy0);
 }
 
 int

@@ -17,9 +17,11 @@ B=6	# VIEWER_BORDER
 start_xvfb || { notok "Xvfb"; exit 0; }
 
 # window NAME: assist-cli showing the screen; its window id in $WID.
+# $WENV: more environment for it (ASSIST_NO_SHM=1: XPutImage, not MIT-SHM).
+WENV=""
 window() {
 	serve "$1" || return 1
-	bg "$1.cli" env -u SSH_AUTH_SOCK HOME="$HHOME" DISPLAY="$XDISPLAY" \
+	bg "$1.cli" env -u SSH_AUTH_SOCK HOME="$HHOME" DISPLAY="$XDISPLAY" $WENV \
 	    timeout 60 setsid -w "$CLI" -F /dev/null \
 	    -o UserKnownHostsFile="$KH" -o StrictHostKeyChecking=yes \
 	    -o HostKeyAlias=viewsrv "u@127.0.0.1:$SPORT"
@@ -49,7 +51,7 @@ if window pic; then
 		i=$((i + 1))
 	done
 	if cmp -s "$T/got.png" "$T/pic.want.png"; then
-		ok "window shows the picture pixel for pixel"
+		ok "window shows the picture pixel for pixel (MIT-SHM)"
 	else
 		notok "window content differs from the picture"
 	fi
@@ -107,6 +109,7 @@ stop "$XPID"
 XVFB_W=256
 XVFB_H=200
 start_xvfb || { notok "small Xvfb"; exit 0; }
+WENV="ASSIST_NO_SHM=1"
 if window small; then
 	python3 "$TOP/tests/e2e/ppmscale.py" "$T/small.want.png.ppm" 180 120 \
 	    "$T/small.want.ppm"
@@ -120,7 +123,7 @@ if window small; then
 	geo=$(xdotool getwindowgeometry "$WID" | sed -n 's/.*Geometry: //p')
 	if cmp -s "$T/small.got.ppm" "$T/small.want.ppm" &&
 	    [ "$geo" = "192x132" ]; then
-		ok "scaled down to 180x120 (window $geo), nearest neighbour exact"
+		ok "scaled down to 180x120 (window $geo), nearest neighbour exact (XPutImage)"
 	else
 		notok "scaled window: geometry $geo or pixels differ"
 	fi
