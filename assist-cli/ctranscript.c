@@ -262,6 +262,34 @@ ctranscript_control_request(struct ctranscript *ct)
 }
 
 int
+ctranscript_snapshot(struct ctranscript *ct, const char *path, uint16_t w,
+		     uint16_t h)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "snapshot.written");
+	tline_add(&l, "file", path);
+	tline_add_u64(&l, "width", w);
+	tline_add_u64(&l, "height", h);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_vnc(struct ctranscript *ct, bool connected, const char *peer,
+		const char *listen)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, connected ? "vnc.connect" :
+	    "vnc.disconnect");
+	if (peer != NULL && peer[0] != '\0')
+		tline_add(&l, "peer", peer);
+	if (listen != NULL && listen[0] != '\0')
+		tline_add(&l, "listen", listen);
+	return ct_commit(ct, &l);
+}
+
+int
 ctranscript_control_refused(struct ctranscript *ct, const char *by,
 			    const char *detail)
 {

@@ -120,6 +120,15 @@ int ctranscript_control_request(struct ctranscript *ct);
 int ctranscript_control_refused(struct ctranscript *ct, const char *by,
 				const char *detail);
 
+/* snapshot.written: --snapshot wrote path (w x h pixels). */
+int ctranscript_snapshot(struct ctranscript *ct, const char *path,
+			 uint16_t w, uint16_t h);
+
+/* vnc.connect / vnc.disconnect: a local VNC viewer (peer "addr:port")
+ * came to, or left, --vnc-listen's port (listen "addr:port"). */
+int ctranscript_vnc(struct ctranscript *ct, bool connected,
+		    const char *peer, const char *listen);
+
 /* session.start when rc is CLI_EXIT_OK (starts the duration), with mode=
  * the access granted, or control=none for an older assistd without the
  * control channel (mode NULL); else session.deny with why. */
