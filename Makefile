@@ -36,8 +36,9 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 PKGS_COMMON := libssh libcrypto zlib
-PKGS_D      := $(PKGS_COMMON) libseccomp x11
-PKGS_CLI    := $(PKGS_COMMON)
+PKGS_D      := $(PKGS_COMMON) libseccomp x11 xext xdamage xfixes xrandr \
+               xtst pixman-1
+PKGS_CLI    := $(PKGS_COMMON) x11 xext
 PKGS_TEST   := $(PKGS_D) cmocka
 
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -166,12 +167,14 @@ FUZZ_BUILD := build-fuzz
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang \
 	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined' \
-	  $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libcommon.a
+	  $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libassistcli.a \
+	  $(FUZZ_BUILD)/libcommon.a
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$n"; \
 	  clang $(WARN) $(DEFS) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	    $(call pc_cflags,$(PKGS_TEST)) -o $(FUZZ_BUILD)/$$n $$f \
-	    $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libcommon.a \
+	    $(FUZZ_BUILD)/libassistd.a $(FUZZ_BUILD)/libassistcli.a \
+	    $(FUZZ_BUILD)/libcommon.a \
 	    $(call pc_libs,$(PKGS_D)) || exit 1; done
 
 install: $(PROGS)

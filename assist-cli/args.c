@@ -114,6 +114,151 @@ args_long_is(const char *w, const char *name, const char **value)
 	return false;
 }
 
+/* The value of a long option: after '=' (v) or the next word. NULL
+ * (with err) when missing. */
+static const char *
+args_long_value(int argc, char *const argv[], int *i, const char *v,
+		const char *name, char *err, size_t errsz)
+{
+	if (v != NULL)
+		return v;
+	if (*i + 1 >= argc) {
+		args_error(err, errsz, "option needs a value", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+args_reason(int argc, char *const argv[], int *i, const char *v,
+	    struct cli_args *a, char *err, size_t errsz)
+{
+	if ((v = args_long_value(argc, argv, i, v, "--reason", err, errsz)) ==
+	    NULL)
+		return -1;
+	if (a->reason != NULL)
+		return args_error(err, errsz, "--reason given twice", NULL);
+	if (strlen(v) > ARGS_MAX_REASON) {
+		snprintf(err, errsz, "--reason is %zu bytes long (at most %d)",
+		    strlen(v), ARGS_MAX_REASON);
+		return -1;
+	}
+	if (!args_valid_reason(v))
+		return args_error(err, errsz, "control characters in "
+		    "--reason", v);
+	a->reason = v;
+	return 0;
+}
+
+static int
+args_snapshot(int argc, char *const argv[], int *i, const char *v,
+	      struct cli_args *a, char *err, size_t errsz)
+{
+	if ((v = args_long_value(argc, argv, i, v, "--snapshot", err,
+	    errsz)) == NULL)
+		return -1;
+	if (a->snapshot != NULL)
+		return args_error(err, errsz, "--snapshot given twice", NULL);
+	if (*v == '\0' || strlen(v) > ARGS_MAX_PATH)
+		return args_error(err, errsz, "bad --snapshot file name", v);
+	a->snapshot = v;
+	return 0;
+}
+
+static int
+args_vnc_listen(int argc, char *const argv[], int *i, const char *v,
+		struct cli_args *a, char *err, size_t errsz)
+{
+	char why[128];
+
+	if ((v = args_long_value(argc, argv, i, v, "--vnc-listen", err,
+	    errsz)) == NULL)
+		return -1;
+	if (a->vnc_listen != NULL)
+		return args_error(err, errsz, "--vnc-listen given twice",
+		    NULL);
+	if (args_parse_listen(v, &a->listen, why, sizeof(why)) != 0)
+		return args_error(err, errsz, why, v);
+	a->vnc_listen = v;
+	return 0;
+}
+
+static int
+args_pixel_format(int argc, char *const argv[], int *i, const char *v,
+		  struct cli_args *a, char *err, size_t errsz)
+{
+	if ((v = args_long_value(argc, argv, i, v, "--pixel-format", err,
+	    errsz)) == NULL)
+		return -1;
+	if (strcmp(v, "32") == 0)
+		a->pixel_format = 32;
+	else if (strcmp(v, "16") == 0)
+		a->pixel_format = 16;
+	else if (strcmp(v, "8") == 0)
+		a->pixel_format = 8;
+	else
+		return args_error(err, errsz, "--pixel-format wants 32, 16 "
+		    "or 8", v);
+	return 0;
+}
+
+/* Digits only, 1..65535 (0 too when zero_ok). -1 when not. */
+static long
+args_port_number(const char *p, bool zero_ok)
+{
+	long v = 0;
+
+	if (*p == '\0' || strlen(p) > 5)
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return (v > 65535 || (v == 0 && !zero_ok)) ? -1 : v;
+}
+
+int
+args_parse_listen(const char *s, struct args_listen *l, char *err,
+		  size_t errsz)
+{
+	const char *colon = strrchr(s, ':'), *port = s;
+	size_t alen = 0;
+	long v;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(l->addr, sizeof(l->addr), "%s", ARGS_LISTEN_DEFAULT);
+	if (colon != NULL) {
+		const char *a0 = s, *a1 = colon;
+
+		/* [v6addr]:port */
+		if (*a0 == '[' && a1 > a0 && a1[-1] == ']') {
+			a0++;
+			a1--;
+		}
+		alen = (size_t)(a1 - a0);
+		if (alen == 0 || alen >= sizeof(l->addr)) {
+			snprintf(err, errsz, "bad --vnc-listen address");
+			return -1;
+		}
+		memcpy(l->addr, a0, alen);
+		l->addr[alen] = '\0';
+		if (strspn(l->addr, "0123456789abcdefABCDEF.:") != alen) {
+			snprintf(err, errsz, "--vnc-listen wants a numeric "
+			    "address");
+			return -1;
+		}
+		l->addr_given = true;
+		port = colon + 1;
+	}
+	if ((v = args_port_number(port, true)) < 0) {
+		snprintf(err, errsz, "bad --vnc-listen port");
+		return -1;
+	}
+	l->port = (int)v;
+	return 0;
+}
+
 /* One word starting with "--" (not "--" itself). */
 static int
 args_long(int argc, char *const argv[], int *i, struct cli_args *a,
@@ -134,26 +279,15 @@ args_long(int argc, char *const argv[], int *i, struct cli_args *a,
 		*flag = true;
 		return 0;
 	}
-	if (!args_long_is(w, "--reason", &v))
-		return args_error(err, errsz, "unknown option", w);
-	if (v == NULL) {
-		if (*i + 1 >= argc)
-			return args_error(err, errsz, "option needs a value",
-			    "--reason");
-		v = argv[++*i];
-	}
-	if (a->reason != NULL)
-		return args_error(err, errsz, "--reason given twice", NULL);
-	if (strlen(v) > ARGS_MAX_REASON) {
-		snprintf(err, errsz, "--reason is %zu bytes long (at most %d)",
-		    strlen(v), ARGS_MAX_REASON);
-		return -1;
-	}
-	if (!args_valid_reason(v))
-		return args_error(err, errsz, "control characters in "
-		    "--reason", v);
-	a->reason = v;
-	return 0;
+	if (args_long_is(w, "--reason", &v))
+		return args_reason(argc, argv, i, v, a, err, errsz);
+	if (args_long_is(w, "--snapshot", &v))
+		return args_snapshot(argc, argv, i, v, a, err, errsz);
+	if (args_long_is(w, "--vnc-listen", &v))
+		return args_vnc_listen(argc, argv, i, v, a, err, errsz);
+	if (args_long_is(w, "--pixel-format", &v))
+		return args_pixel_format(argc, argv, i, v, a, err, errsz);
+	return args_error(err, errsz, "unknown option", w);
 }
 
 int
@@ -185,6 +319,12 @@ args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 	}
 	if (a->dest == NULL && !a->help && !a->version)
 		return args_error(err, errsz, "no destination given", NULL);
+	if (a->snapshot != NULL && a->vnc_listen != NULL)
+		return args_error(err, errsz, "--snapshot and --vnc-listen "
+		    "exclude each other", NULL);
+	if (a->pixel_format != 0 && a->vnc_listen != NULL)
+		return args_error(err, errsz, "--pixel-format has no effect "
+		    "with --vnc-listen (the local viewer chooses)", NULL);
 	return 0;
 }
 

@@ -14,6 +14,17 @@
 #define ARGS_MAX_ITEMS	128	/* -o, -p and -i together */
 #define ARGS_MAX_NAME	255	/* user or host name length */
 #define ARGS_MAX_REASON	CTL_MAX_REASON	/* --reason, bytes */
+#define ARGS_MAX_PATH	4096	/* --snapshot file name, bytes */
+#define ARGS_MAX_ADDR	64	/* --vnc-listen address, bytes */
+#define ARGS_LISTEN_DEFAULT	"127.0.0.1"
+
+/* --vnc-listen [ADDR:]PORT, parsed. */
+struct args_listen {
+	char addr[ARGS_MAX_ADDR];	/* numeric; ARGS_LISTEN_DEFAULT when
+					 * not given */
+	bool addr_given;		/* the helper named an address */
+	int port;			/* 0..65535 (0: any free port) */
+};
 
 /* -o, -p and -i are kept in command-line order: as in ssh, the first
  * value obtained wins, and the destination's user@ and :port count at
@@ -40,6 +51,10 @@ struct cli_args {
 	const char *reason;		/* --reason TEXT, or NULL */
 	bool view_only;			/* --view-only */
 	bool exit_after_accept;		/* --exit-after-accept */
+	const char *snapshot;		/* --snapshot FILE, or NULL */
+	const char *vnc_listen;		/* --vnc-listen as given, or NULL */
+	struct args_listen listen;	/* ... parsed */
+	unsigned pixel_format;		/* --pixel-format 32|16|8; 0: 32 */
 };
 
 /*
@@ -50,6 +65,14 @@ struct cli_args {
  */
 int args_parse(int argc, char *const argv[], struct cli_args *a, char *err,
 	       size_t errsz);
+
+/*
+ * Parses --vnc-listen's "[ADDR:]PORT" ("[v6addr]:PORT" too): ADDR must be
+ * a numeric address (the socket code decides whether it is a loopback
+ * one), PORT 0..65535. 0, or -1 with a one-line reason in err. Pure.
+ */
+int args_parse_listen(const char *s, struct args_listen *l, char *err,
+		      size_t errsz);
 
 /*
  * A reason the user will read in the consent question: at most

@@ -6,10 +6,12 @@
 #include "assist-cli/prompt.h"
 #include "common/buf.h"
 #include "common/cert.h"
+#include "common/clock.h"
 #include "common/libsshkey.h"
 #include "common/log.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 enum auth_step {
 	AUTH_STEP_NEXT = 0,	/* denied or unusable: try the next key */
 	AUTH_STEP_DONE,		/* authenticated */
+	AUTH_STEP_PARTIAL,	/* key accepted, a further step asked */
 	AUTH_STEP_FAIL,		/* stop: err is set */
 };
 
@@ -162,10 +165,8 @@ auth_result(struct auth_ctx *c, int r, const char *what)
 	case SSH_AUTH_DENIED:
 		return AUTH_STEP_NEXT;
 	case SSH_AUTH_PARTIAL:
-		snprintf(c->err, c->errsz, "the server accepted %s but wants "
-		    "a further authentication step, which this version does "
-		    "not support", what);
-		return AUTH_STEP_FAIL;
+		log_debug("%s accepted; the server asks for more", what);
+		return AUTH_STEP_PARTIAL;
 	case SSH_AUTH_AGAIN:
 		snprintf(c->err, c->errsz, "authentication timed out after "
 		    "%ld s (%s)", c->s->timeout, what);
@@ -256,8 +257,9 @@ auth_offer(struct auth_ctx *c, struct auth_id *id, ssh_key cert,
 	r = ssh_userauth_publickey(c->ss, NULL, priv);
 	ssh_key_free(priv);
 	st = auth_result(c, r, what);
-	if (st == AUTH_STEP_DONE) {
-		log_debug("authenticated with %s", what);
+	if (st == AUTH_STEP_DONE || st == AUTH_STEP_PARTIAL) {
+		log_debug("%s with %s", st == AUTH_STEP_DONE ?
+		    "authenticated" : "key step passed", what);
 		auth_record(c, id, cert, cert_path);
 	}
 	return st;
@@ -397,13 +399,190 @@ auth_agent(struct auth_ctx *c)
 		free(key);
 		return AUTH_STEP_NEXT;
 	}
-	if (r == SSH_AUTH_SUCCESS) {
+	if (r == SSH_AUTH_SUCCESS || r == SSH_AUTH_PARTIAL) {
 		c->o->via = "agent";
 		if (key != NULL)
 			auth_record_blob(c->o, key, len);
 	}
 	free(key);
 	return auth_result(c, r, "agent keys");
+}
+
+/* Shows the server's name or instruction line, escaped and cut. */
+static void
+auth_kbdint_say(const char *text)
+{
+	char safe[AUTH_INSTR_SHOWN + 4];
+
+	if (text != NULL && text[0] != '\0')
+		fprintf(stderr, "%s\n", log_sanitize(safe, sizeof(safe), text,
+		    AUTH_INSTR_SHOWN));
+}
+
+/* Answers one question of the server: every prompt asked where
+ * prompt_ask says. 0, or -1 when no answer was given (cancelled, no
+ * terminal and no askpass) or the question is malformed (err set). */
+static int
+auth_kbdint_answer(struct auth_ctx *c)
+{
+	char answer[PROMPT_MAX_ANSWER], safe[AUTH_PROMPT_SHOWN + 4];
+	char q[AUTH_PROMPT_SHOWN + SSHCONFIG_MAX_PATH + 512];
+	int i, n = ssh_userauth_kbdint_getnprompts(c->ss), r;
+	const char *p;
+	char echo;
+
+	if (n < 0 || n > AUTH_KBDINT_MAX_PROMPTS) {
+		c->o->code = "error";
+		snprintf(c->err, c->errsz, "the server asked %d questions at "
+		    "once in keyboard-interactive authentication", n);
+		return -1;
+	}
+	auth_kbdint_say(ssh_userauth_kbdint_getname(c->ss));
+	auth_kbdint_say(ssh_userauth_kbdint_getinstruction(c->ss));
+	for (i = 0; i < n; i++) {
+		echo = 0;
+		p = ssh_userauth_kbdint_getprompt(c->ss, (unsigned)i, &echo);
+		/* As ssh: "(user@host) " names who asks. */
+		snprintf(q, sizeof(q), "(%s@%s) %s", c->s->user,
+		    c->s->host_arg, log_sanitize(safe, sizeof(safe),
+		    p != NULL ? p : "", AUTH_PROMPT_SHOWN));
+		r = prompt_ask(q, answer, sizeof(answer), echo != 0);
+		if (r != PROMPT_OK) {
+			explicit_bzero(answer, sizeof(answer));
+			c->o->code = "cancelled";
+			snprintf(c->err, c->errsz, "the server asked for a "
+			    "one-time code after the key and none was given "
+			    "(%s)", r == PROMPT_NO_TTY ? "no terminal, and "
+			    "SSH_ASKPASS not allowed: see assist-cli(1)" :
+			    r == PROMPT_EOF ? "cancelled" : "could not ask");
+			return -1;
+		}
+		r = ssh_userauth_kbdint_setanswer(c->ss, (unsigned)i, answer);
+		explicit_bzero(answer, sizeof(answer));
+		if (r < 0) {
+			c->o->code = "error";
+			snprintf(c->err, c->errsz, "keyboard-interactive: %s",
+			    ssh_get_error(c->ss));
+			return -1;
+		}
+	}
+	if (n > 0)
+		c->o->code_tries++;
+	return 0;
+}
+
+/*
+ * ssh_userauth_kbdint(), but not blind to the server's DISCONNECT:
+ * libssh 0.10.6's blocking call goes on waiting for an answer until its
+ * timeout after the server closed the connection (research §5; seen: the
+ * full 30 s after assistd's "One-time code refused"). So the call runs
+ * non-blocking and we wait on the socket in between, stopping as soon as
+ * the session is no longer connected (SSH_AUTH_ERROR, ssh_get_error
+ * names the server's reason) or the timeout passed (SSH_AUTH_AGAIN).
+ */
+static int
+auth_kbdint_call(struct auth_ctx *c)
+{
+	long long end = clock_now_ms() + c->s->timeout * 1000, now;
+	int blocking = ssh_is_blocking(c->ss), r;
+	struct pollfd p = { .fd = ssh_get_fd(c->ss) };
+
+	ssh_set_blocking(c->ss, 0);
+	while ((r = ssh_userauth_kbdint(c->ss, NULL, NULL)) == SSH_AUTH_AGAIN) {
+		if (!ssh_is_connected(c->ss) || (ssh_get_status(c->ss) &
+		    (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+			r = SSH_AUTH_ERROR;
+			break;
+		}
+		if ((now = clock_now_ms()) >= end)
+			break;
+		p.events = POLLIN | ((ssh_get_poll_flags(c->ss) &
+		    SSH_WRITE_PENDING) ? POLLOUT : 0);
+		(void)poll(&p, 1, end - now < AUTH_KBDINT_POLL_MS ?
+		    (int)(end - now) : AUTH_KBDINT_POLL_MS);
+	}
+	ssh_set_blocking(c->ss, blocking);
+	return r;
+}
+
+/* One keyboard-interactive exchange: libssh's result, or
+ * SSH_AUTH_ERROR with err set when we gave up. */
+static int
+auth_kbdint_round(struct auth_ctx *c)
+{
+	int r = auth_kbdint_call(c), q;
+
+	for (q = 0; r == SSH_AUTH_INFO; q++) {
+		if (q == AUTH_KBDINT_MAX_INFO) {
+			c->o->code = "error";
+			snprintf(c->err, c->errsz, "the server asked more than "
+			    "%d questions in a row", AUTH_KBDINT_MAX_INFO);
+			return SSH_AUTH_ERROR;
+		}
+		if (auth_kbdint_answer(c) != 0)
+			return SSH_AUTH_ERROR;
+		r = auth_kbdint_call(c);
+	}
+	return r;
+}
+
+/*
+ * The step after a partial success: keyboard-interactive, at most
+ * AUTH_CODE_TRIES rounds (assistd allows as many per connection and
+ * disconnects after the last wrong answer).
+ */
+static enum auth_step
+auth_kbdint(struct auth_ctx *c)
+{
+	int round, r = SSH_AUTH_DENIED;
+
+	if (!(ssh_userauth_list(c->ss, NULL) & SSH_AUTH_METHOD_INTERACTIVE)) {
+		snprintf(c->err, c->errsz, "the server accepted the key but "
+		    "wants a further authentication step, which this version "
+		    "does not support");
+		return AUTH_STEP_FAIL;
+	}
+	if (c->s->batch_mode) {
+		c->o->code = "cancelled";
+		snprintf(c->err, c->errsz, "the server asks for a one-time "
+		    "code after the key, and BatchMode forbids asking for it");
+		return AUTH_STEP_FAIL;
+	}
+	for (round = 0; round < AUTH_CODE_TRIES; round++) {
+		c->err[0] = '\0';
+		r = auth_kbdint_round(c);
+		if (r == SSH_AUTH_SUCCESS) {
+			c->o->code = "ok";
+			return AUTH_STEP_DONE;
+		}
+		if (r != SSH_AUTH_DENIED || c->err[0] != '\0')
+			break;
+		c->o->code = "refused";
+		fprintf(stderr, "The one-time code was not accepted.\n");
+	}
+	if (c->err[0] != '\0')
+		return AUTH_STEP_FAIL;	/* o->code says how */
+	if (r == SSH_AUTH_DENIED) {
+		snprintf(c->err, c->errsz, "one-time code refused by %s@%s "
+		    "(%d %s)", c->s->user, c->s->kh_name, c->o->code_tries,
+		    c->o->code_tries == 1 ? "try" : "tries");
+	} else if (r == SSH_AUTH_PARTIAL) {
+		c->o->code = "error";
+		snprintf(c->err, c->errsz, "the server wants yet another "
+		    "authentication step after the one-time code");
+	} else if (r == SSH_AUTH_AGAIN) {
+		c->o->code = "error";
+		snprintf(c->err, c->errsz, "no answer from the server about "
+		    "the one-time code within %ld s", c->s->timeout);
+	} else {
+		/* assistd disconnects after the last answer it refuses:
+		 * no tries left, or the code used, expired or burned. */
+		c->o->code = c->o->code_tries > 0 ? "refused" : "error";
+		snprintf(c->err, c->errsz, "one-time code %s: %s",
+		    c->o->code_tries > 0 ? "refused" : "step failed",
+		    ssh_get_error(c->ss));
+	}
+	return AUTH_STEP_FAIL;
 }
 
 int
@@ -428,6 +607,8 @@ auth_run(ssh_session ss, const struct cli_settings *s,
 		ssh_key_free(id.pub);
 		explicit_bzero(id.pass, sizeof(id.pass));
 	}
+	if (st == AUTH_STEP_PARTIAL)
+		st = auth_kbdint(&c);
 	if (st == AUTH_STEP_DONE)
 		return CLI_EXIT_OK;
 	if (st == AUTH_STEP_NEXT) {

@@ -145,12 +145,29 @@ ctranscript_host(struct ctranscript *ct, const struct cli_settings *s,
 	return ct_commit(ct, &l);
 }
 
+/* auth.code: the server's one-time code step (assistd --code), how it
+ * went and how many answers were sent; never an answer. */
+static int
+ct_code(struct ctranscript *ct, const struct auth_outcome *o)
+{
+	struct tline l;
+
+	if (o->code == NULL)
+		return 0;
+	transcript_line(ct->t, &l, "auth.code");
+	tline_add(&l, "result", o->code);
+	tline_add_i64(&l, "tries", o->code_tries);
+	return ct_commit(ct, &l);
+}
+
 int
 ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 		 int rc, const struct auth_outcome *o, const char *why)
 {
 	struct tline l;
 
+	if (ct_code(ct, o) != 0)
+		return -1;
 	if (rc != CLI_EXIT_OK) {
 		transcript_line(ct->t, &l, "auth.deny");
 		tline_add(&l, "ssh_user", s->user);
@@ -241,6 +258,34 @@ ctranscript_control_request(struct ctranscript *ct)
 	struct tline l;
 
 	transcript_line(ct->t, &l, "control.request");
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_snapshot(struct ctranscript *ct, const char *path, uint16_t w,
+		     uint16_t h)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, "snapshot.written");
+	tline_add(&l, "file", path);
+	tline_add_u64(&l, "width", w);
+	tline_add_u64(&l, "height", h);
+	return ct_commit(ct, &l);
+}
+
+int
+ctranscript_vnc(struct ctranscript *ct, bool connected, const char *peer,
+		const char *listen)
+{
+	struct tline l;
+
+	transcript_line(ct->t, &l, connected ? "vnc.connect" :
+	    "vnc.disconnect");
+	if (peer != NULL && peer[0] != '\0')
+		tline_add(&l, "peer", peer);
+	if (listen != NULL && listen[0] != '\0')
+		tline_add(&l, "listen", listen);
 	return ct_commit(ct, &l);
 }
 

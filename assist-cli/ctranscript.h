@@ -78,7 +78,8 @@ int ctranscript_host(struct ctranscript *ct, const struct cli_settings *s,
 		     const char *why);
 
 /* auth.allow (identity, key, certificate) when rc is CLI_EXIT_OK, else
- * auth.deny with why. */
+ * auth.deny with why; auth.code first when the server asked for a
+ * one-time code (o->code). */
 int ctranscript_auth(struct ctranscript *ct, const struct cli_settings *s,
 		     int rc, const struct auth_outcome *o, const char *why);
 
@@ -118,6 +119,15 @@ int ctranscript_control_request(struct ctranscript *ct);
  * (NULL or "": none). */
 int ctranscript_control_refused(struct ctranscript *ct, const char *by,
 				const char *detail);
+
+/* snapshot.written: --snapshot wrote path (w x h pixels). */
+int ctranscript_snapshot(struct ctranscript *ct, const char *path,
+			 uint16_t w, uint16_t h);
+
+/* vnc.connect / vnc.disconnect: a local VNC viewer (peer "addr:port")
+ * came to, or left, --vnc-listen's port (listen "addr:port"). */
+int ctranscript_vnc(struct ctranscript *ct, bool connected,
+		    const char *peer, const char *listen);
 
 /* session.start when rc is CLI_EXIT_OK (starts the duration), with mode=
  * the access granted, or control=none for an older assistd without the

@@ -18,7 +18,11 @@
 #include "assist-cli/control.h"
 #include "assist-cli/ctlstate.h"
 #include "assist-cli/exitcode.h"
+#include "assist-cli/rfbclient.h"
 #include "assist-cli/session.h"
+#include "assist-cli/viewer.h"
+#include "assist-cli/vnclisten.h"
+#include "common/png.h"
 #include "common/clock.h"
 #include "common/ctlproto.h"
 #include "common/log.h"
@@ -27,6 +31,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -72,6 +77,14 @@ struct live {
 	long long deadline;		/* ms: give up waiting; 0: none */
 	long long rfb_end_ms;		/* when assistd ended rfb; 0: not */
 	char lost[256];			/* why a channel or the link failed */
+
+	bool vnc_in_ev;			/* o->vnc_fd is watched */
+	int vnc_client;			/* accepted, not yet relayed; -1 */
+	char vnc_peer[VNCLISTEN_MAX_PEER];
+	bool snap_done;
+	bool want_viewer;		/* open the window at ServerInit */
+	struct viewer *viewer;
+	int xfd;			/* the viewer's fd in ev; -1 */
 
 	bool done;
 	int rc;
@@ -164,6 +177,22 @@ live_stdin_cb(socket_t fd, int revents, void *ud)
 	return 0;
 }
 
+/* A local VNC viewer knocks: accepted and kept for live_poll. */
+static int
+live_vnc_cb(socket_t fd, int revents, void *ud)
+{
+	struct live *l = ud;
+	int c;
+
+	(void)revents;
+	if (l->vnc_client >= 0)
+		return 0;
+	c = vnclisten_accept(fd, l->vnc_peer, sizeof(l->vnc_peer));
+	if (c >= 0)
+		l->vnc_client = c;
+	return 0;
+}
+
 static int
 live_signal_cb(socket_t fd, int revents, void *ud)
 {
@@ -238,8 +267,19 @@ live_setup(struct live *l)
 static void
 live_teardown(struct live *l)
 {
+	if (l->ev != NULL && l->xfd >= 0)
+		ssh_event_remove_fd(l->ev, l->xfd);
+	l->xfd = -1;
+	viewer_close(l->viewer);
+	l->viewer = NULL;
 	control_close(&l->ctl);
 	session_close(&l->se);
+	if (l->vnc_client >= 0)
+		close(l->vnc_client);
+	l->vnc_client = -1;
+	if (l->ev != NULL && l->vnc_in_ev)
+		ssh_event_remove_fd(l->ev, l->o->vnc_fd);
+	l->vnc_in_ev = false;
 	if (l->ev != NULL) {
 		if (l->stdin_in_ev)
 			ssh_event_remove_fd(l->ev, STDIN_FILENO);
@@ -560,6 +600,134 @@ live_timeout(const struct live *l)
 	return until - now > INT_MAX ? INT_MAX : (int)(until - now);
 }
 
+/* Between polls: a local viewer that connected gets the stream (and the
+ * port closes: one viewer per session); one that left ends it. */
+static void
+live_vnc_poll(struct live *l)
+{
+	char why[256];
+	int fd = l->vnc_client;
+
+	if (fd >= 0 && !l->done) {
+		l->vnc_client = -1;
+		ssh_event_remove_fd(l->ev, l->o->vnc_fd);
+		l->vnc_in_ev = false;
+		if (session_watch_relay(&l->se, l->ss, l->ev, fd, why,
+		    sizeof(why)) != 0) {
+			live_end(l, CLI_EXIT_SESSION, "error", why, why);
+			return;
+		}
+		snprintf(why, sizeof(why), "VNC viewer %s connected",
+		    l->vnc_peer);
+		live_say(why);
+		live_wrote(l, ctranscript_vnc(l->ct, true, l->vnc_peer,
+		    l->o->vnc_addr));
+	} else if (!l->done && session_relay_gone(&l->se)) {
+		live_wrote(l, ctranscript_vnc(l->ct, false, l->vnc_peer,
+		    l->o->vnc_addr));
+		if (!l->done)
+			live_end(l, CLI_EXIT_OK, "helper_left",
+			    "vnc viewer disconnected",
+			    "the VNC viewer disconnected; session ended");
+	}
+}
+
+/* The X connection woke the poll: its events are read in live_viewer. */
+static int
+live_x_cb(socket_t fd, int revents, void *ud)
+{
+	(void)fd;
+	(void)revents;
+	(void)ud;
+	return 0;
+}
+
+static void
+live_viewer_open(struct live *l)
+{
+	char who[SETTINGS_MAX_TARGET], why[RFBCLIENT_MAX_NAME + 128];
+
+	l->want_viewer = false;
+	settings_target(l->s, who, sizeof(who));
+	l->viewer = viewer_open(who, strcmp(l->mode, "control") != 0,
+	    l->se.rfb->width, l->se.rfb->height, why, sizeof(why));
+	if (l->viewer == NULL) {
+		live_say(why);
+		live_say("no window: the session stays text only");
+		return;
+	}
+	if (ssh_event_add_fd(l->ev, viewer_fd(l->viewer), POLLIN, live_x_cb,
+	    l) != SSH_OK) {
+		live_end(l, CLI_EXIT_OTHER, "error", "cannot watch the display",
+		    "cannot watch the display");
+		return;
+	}
+	l->xfd = viewer_fd(l->viewer);
+	snprintf(why, sizeof(why), "showing \"%s\" (%ux%u) in a window",
+	    l->se.rfb->name, l->se.rfb->width, l->se.rfb->height);
+	live_say(why);
+}
+
+/* Between polls: the window opens once ServerInit arrived, then shows
+ * what changed and sends the helper's input (control mode only). */
+static void
+live_viewer(struct live *l)
+{
+	struct rfbclient_box b;
+	struct buf out;
+	char why[256];
+	int closed;
+
+	if (l->done || l->se.rfb == NULL)
+		return;
+	if (l->want_viewer && l->se.rfb->phase == RFBCLIENT_RUN)
+		live_viewer_open(l);
+	if (l->viewer == NULL || l->done)
+		return;
+	viewer_set_mode(l->viewer, strcmp(l->mode, "control") != 0);
+	rfbclient_take_dirty(l->se.rfb, &b);
+	if (viewer_show(l->viewer, l->se.rfb, &b, why, sizeof(why)) != 0) {
+		live_end(l, CLI_EXIT_OTHER, "error", why, why);
+		return;
+	}
+	buf_init(&out, SESSION_MAX_PENDING);
+	closed = viewer_events(l->viewer, l->se.rfb, &out);
+	if (buf_avail(&out) > 0 && session_send(&l->se, buf_ptr(&out),
+	    buf_avail(&out)) != 0)
+		log_debug("input dropped: the channel is full");
+	buf_free(&out);
+	if (closed)
+		live_end(l, CLI_EXIT_OK, "helper_left", "window closed",
+		    "you closed the window; session ended");
+}
+
+/* --snapshot: once the first full update is decoded, the PNG, then the
+ * end of the session. */
+static void
+live_snapshot(struct live *l)
+{
+	const struct rfbclient *c = l->se.rfb;
+	char why[RFBCLIENT_MAX_NAME + ARGS_MAX_PATH + 64];
+	char perr[LIVE_MAX_DETAIL - 1];
+
+	if (l->o->snapshot == NULL || l->snap_done || l->done || c == NULL ||
+	    c->updates == 0)
+		return;
+	l->snap_done = true;
+	if (png_write_file(l->o->snapshot, c->px, c->width, c->height,
+	    c->width, perr, sizeof(perr)) != 0) {
+		live_end(l, CLI_EXIT_OTHER, "error", perr, perr);
+		return;
+	}
+	live_wrote(l, ctranscript_snapshot(l->ct, l->o->snapshot, c->width,
+	    c->height));
+	if (l->done)
+		return;
+	snprintf(why, sizeof(why), "snapshot of \"%s\" (%ux%u) written to "
+	    "%s", c->name, c->width, c->height, l->o->snapshot);
+	live_end(l, CLI_EXIT_OK, "helper_left", "--snapshot", why);
+}
+
 /* Waits for something to happen, then moves the channels. */
 static void
 live_poll(struct live *l)
@@ -580,6 +748,9 @@ live_poll(struct live *l)
 		else if (r > 0 && l->rfb_end_ms == 0)
 			l->rfb_end_ms = clock_now_ms();
 	}
+	live_vnc_poll(l);
+	live_snapshot(l);
+	live_viewer(l);
 	if (l->stdin_eof && l->stdin_in_ev) {
 		/* Between polls only (chanpump.h); at EOF poll would
 		 * report stdin readable for ever. */
@@ -620,6 +791,48 @@ live_finish(struct live *l)
 	return l->rc;
 }
 
+/* How the rfb channel is used: decoded (--snapshot), relayed to a local
+ * viewer once one connects (--vnc-listen), or only held (text only).
+ * 0, or -1 with err. */
+static int
+live_watch(struct live *l)
+{
+	struct rfb_pixfmt f;
+	char line[256];
+
+	if (l->o->snapshot != NULL) {
+		if (rfbclient_pixfmt_for_bpp(l->o->pixel_format != 0 ?
+		    l->o->pixel_format : 32, &f) != 0) {
+			snprintf(l->err, l->errsz, "bad pixel format");
+			return -1;
+		}
+		return session_watch_decode(&l->se, l->ss, l->ev, &f, l->err,
+		    l->errsz);
+	}
+	if (l->o->vnc_fd >= 0) {
+		if (ssh_event_add_fd(l->ev, l->o->vnc_fd, POLLIN, live_vnc_cb,
+		    l) != SSH_OK) {
+			snprintf(l->err, l->errsz, "cannot watch the VNC port");
+			return -1;
+		}
+		l->vnc_in_ev = true;
+		snprintf(line, sizeof(line), "waiting for a VNC viewer on %s "
+		    "(one connection)", l->o->vnc_addr);
+		live_say(line);
+		return 0;
+	}
+	if (getenv("DISPLAY") == NULL || getenv("DISPLAY")[0] == '\0') {
+		live_say("no DISPLAY: no screen shown (use --snapshot FILE or "
+		    "--vnc-listen PORT to see it)");
+		return session_watch(&l->se, l->ss, l->ev, l->err, l->errsz);
+	}
+	l->want_viewer = true;
+	(void)rfbclient_pixfmt_for_bpp(l->o->pixel_format != 0 ?
+	    l->o->pixel_format : 32, &f);
+	return session_watch_decode(&l->se, l->ss, l->ev, &f, l->err,
+	    l->errsz);
+}
+
 /* The rfb channel is open and recorded: use it until the end. */
 static int
 live_use(struct live *l)
@@ -636,8 +849,7 @@ live_use(struct live *l)
 		    "--exit-after-accept");
 		return live_finish(l);
 	}
-	if (live_setup(l) != 0 ||
-	    session_watch(&l->se, l->ss, l->ev, l->err, l->errsz) != 0) {
+	if (live_setup(l) != 0 || live_watch(l) != 0) {
 		live_end(l, CLI_EXIT_OTHER, "error", l->err, l->err);
 		return live_finish(l);
 	}
@@ -760,6 +972,8 @@ live_run(ssh_session ss, const struct cli_settings *s,
 	l.err = err;
 	l.errsz = errsz;
 	l.sigfd = -1;
+	l.vnc_client = -1;
+	l.xfd = -1;
 	l.requested = o->view_only ? "view" : "control";
 	r = control_open(ss, &l.ctl, err, errsz);
 	if (r == CONTROL_DENIED)

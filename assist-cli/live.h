@@ -39,6 +39,11 @@ struct live_opts {
 	bool view_only;		/* --view-only: ask for view only */
 	bool exit_after_accept;	/* for scripts: leave once the screen
 				 * channel answered */
+	const char *snapshot;	/* --snapshot FILE, or NULL */
+	unsigned pixel_format;	/* --pixel-format: 32, 16 or 8 */
+	int vnc_fd;		/* --vnc-listen's listening socket (owned:
+				 * live_run closes it), or -1 */
+	const char *vnc_addr;	/* its "addr:port", for messages */
 };
 
 /* The helper's commands, one a line on standard input. */

@@ -14,6 +14,7 @@
 #include "assist-cli/hostident.h"
 #include "assist-cli/live.h"
 #include "assist-cli/settings.h"
+#include "assist-cli/vnclisten.h"
 #include "common/defaults.h"
 #include "common/log.h"
 
@@ -60,6 +61,18 @@ main_usage(FILE *f)
 	    "  --exit-after-accept  for scripts: leave as soon as the "
 	    "screen channel\n"
 	    "                  answered, instead of staying connected\n"
+	    "  --snapshot FILE write the screen as PNG (mode 0600) once the "
+	    "first full\n"
+	    "                  update arrived, then leave (exit 0)\n"
+	    "  --vnc-listen [ADDR:]PORT  serve the screen to one local VNC "
+	    "viewer on\n"
+	    "                  ADDR:PORT (default %s; 0 picks a port) "
+	    "instead of\n"
+	    "                  showing it; the session ends when the viewer "
+	    "leaves\n"
+	    "  --pixel-format 32|16|8  bits per pixel asked of assistd "
+	    "(default 32;\n"
+	    "                  for tests and slow links)\n"
 	    "  --help          this text\n"
 	    "  --version       versions of assist-cli, libssh and OpenSSL\n"
 	    "Each connection is recorded in $XDG_STATE_HOME/assist/transcripts/ "
@@ -68,7 +81,30 @@ main_usage(FILE *f)
 	    "While connected: c and Enter asks for control, q and Enter or "
 	    "Ctrl-C leaves.\n"
 	    "See assist-cli(1) for the transcript and the exit statuses.\n",
-	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG, ARGS_MAX_REASON);
+	    ASSIST_DEFAULT_PORT, SETTINGS_SYSTEM_CONFIG, ARGS_MAX_REASON,
+	    ARGS_LISTEN_DEFAULT);
+}
+
+/* --vnc-listen's socket, before connecting (a busy port fails now); says
+ * where it listens ("addr:port" in addr too). fd, or -1 with err. */
+static int
+main_vnc_listen(const struct args_listen *l, char *addr, size_t addrsz,
+		char *err, size_t errsz)
+{
+	int port, fd = vnclisten_open(l, &port, err, errsz);
+
+	if (fd < 0)
+		return -1;
+	snprintf(addr, addrsz, strchr(l->addr, ':') != NULL ? "[%s]:%d" :
+	    "%s:%d", l->addr, port);
+	if (l->addr_given && strncmp(l->addr, "127.", 4) != 0 &&
+	    strcmp(l->addr, "::1") != 0)
+		log_info("warning: --vnc-listen %s is reachable from other "
+		    "machines: whoever connects first sees the user's screen",
+		    addr);
+	printf("assist-cli: VNC port %s\n", addr);
+	fflush(stdout);
+	return fd;
 }
 
 static void
@@ -193,7 +229,7 @@ main(int argc, char **argv)
 	struct cli_env env;
 	struct cli_settings s;
 	struct live_opts o;
-	char err[MAIN_ERR] = "";
+	char err[MAIN_ERR] = "", vnc_addr[ARGS_MAX_ADDR + 16] = "";
 	int rc;
 
 	/* A ProxyCommand that exits must not kill us with SIGPIPE. (The
@@ -221,13 +257,23 @@ main(int argc, char **argv)
 	o.reason = a.reason;
 	o.view_only = a.view_only;
 	o.exit_after_accept = a.exit_after_accept;
+	o.snapshot = a.snapshot;
+	o.pixel_format = a.pixel_format;
+	o.vnc_fd = -1;
+	o.vnc_addr = vnc_addr;
 	rc = settings_resolve(&a, &env, &s, err, sizeof(err));
+	if (rc == CLI_EXIT_OK && !a.dump_config && a.vnc_listen != NULL &&
+	    (o.vnc_fd = main_vnc_listen(&a.listen, vnc_addr, sizeof(vnc_addr),
+	    err, sizeof(err))) < 0)
+		rc = CLI_EXIT_USAGE;
 	if (rc == CLI_EXIT_OK && a.dump_config)
 		settings_print(&s, stdout);
 	else if (rc == CLI_EXIT_OK)
 		rc = main_transcribed(&s, &o, &env, err, sizeof(err));
 	if (rc != CLI_EXIT_OK)
 		main_fail(rc, err);
+	if (o.vnc_fd >= 0)
+		close(o.vnc_fd);
 	settings_free(&s);
 	free((char *)env.local_user);
 	free((char *)env.home);

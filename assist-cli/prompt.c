@@ -1,12 +1,16 @@
 /* prompt: /dev/tty questions; see prompt.h. After OpenBSD readpassphrase. */
+#define _GNU_SOURCE		/* pipe2, close_range */
 #include "assist-cli/prompt.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 /* Signals that must not leave the terminal without echo. */
 static const int prompt_signals[] = {
@@ -116,4 +120,122 @@ prompt_read(const char *question, char *answer, size_t n, bool echo)
 		return PROMPT_ERROR;
 	}
 	return r;
+}
+
+enum prompt_via
+prompt_choose(const char *require, bool display, bool have_tty)
+{
+	bool allow = display, use = false;
+
+	if (require != NULL && strcasecmp(require, "force") == 0)
+		use = allow = true;
+	else if (require != NULL && strcasecmp(require, "prefer") == 0)
+		use = allow;
+	else if (require != NULL && strcasecmp(require, "never") == 0)
+		allow = false;
+	if (!use && have_tty)
+		return PROMPT_VIA_TTY;
+	return allow ? PROMPT_VIA_ASKPASS : PROMPT_VIA_NONE;
+}
+
+/* In the forked child: stdout to the pipe, nothing else inherited (the
+ * SSH socket, the transcript), SIGPIPE back to its default. */
+static void
+prompt_askpass_exec(int out, const char *program, const char *question)
+{
+	if (dup2(out, STDOUT_FILENO) < 0)
+		_exit(127);
+	(void)close_range(STDERR_FILENO + 1, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	execlp(program, program, question, (char *)NULL);
+	_exit(127);
+}
+
+/* Reads the child's output until EOF; keeps the first n - 1 bytes. */
+static size_t
+prompt_drain(int fd, char *answer, size_t n)
+{
+	char scratch[256];
+	size_t o = 0;
+	ssize_t r;
+
+	for (;;) {
+		char *dst = o + 1 < n ? answer + o : scratch;
+		size_t room = o + 1 < n ? n - 1 - o : sizeof(scratch);
+
+		r = read(fd, dst, room);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (dst == answer + o)
+			o += (size_t)r;
+	}
+	explicit_bzero(scratch, sizeof(scratch));
+	answer[o] = '\0';
+	return o;
+}
+
+int
+prompt_askpass(const char *program, const char *question, char *answer,
+	       size_t n)
+{
+	int p[2], status;
+	pid_t pid;
+
+	answer[0] = '\0';
+	if (n == 0 || pipe2(p, O_CLOEXEC) != 0)
+		return PROMPT_ERROR;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return PROMPT_ERROR;
+	}
+	if (pid == 0)
+		prompt_askpass_exec(p[1], program, question);
+	close(p[1]);
+	(void)prompt_drain(p[0], answer, n);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			explicit_bzero(answer, n);
+			return PROMPT_ERROR;
+		}
+	answer[strcspn(answer, "\r\n")] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		explicit_bzero(answer, n);
+		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+		    PROMPT_ERROR : PROMPT_EOF;
+	}
+	return PROMPT_OK;
+}
+
+/* An environment variable that is set and not empty. */
+static bool
+prompt_env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0';
+}
+
+int
+prompt_ask(const char *question, char *answer, size_t n, bool echo)
+{
+	const char *program = getenv("SSH_ASKPASS");
+	bool display = prompt_env_set("DISPLAY") ||
+	    prompt_env_set("WAYLAND_DISPLAY");
+
+	answer[0] = '\0';
+	switch (prompt_choose(getenv("SSH_ASKPASS_REQUIRE"), display,
+	    prompt_have_tty())) {
+	case PROMPT_VIA_TTY:
+		return prompt_read(question, answer, n, echo);
+	case PROMPT_VIA_ASKPASS:
+		return prompt_askpass(program != NULL && program[0] != '\0' ?
+		    program : PROMPT_ASKPASS_DEFAULT, question, answer, n);
+	case PROMPT_VIA_NONE:
+		break;
+	}
+	return PROMPT_NO_TTY;
 }

@@ -10,6 +10,7 @@
 #define ASSIST_CLI_SESSION_H
 
 #include "assist-cli/settings.h"
+#include "common/buf.h"
 
 #include <libssh/libssh.h>
 #include <stdbool.h>
@@ -21,15 +22,27 @@
 #define SESSION_GREETING_LEN	12
 #define SESSION_MAX_NOTE	512	/* assistd's stderr text shown, bytes */
 
+/* Bytes we may queue for assistd (requests, keys, pointer). */
+#define SESSION_MAX_PENDING	(256u * 1024)
+
 struct chanpump;
+struct rfbclient;
+struct rfb_pixfmt;
 
 /* An open rfb channel and what went through it. */
 struct session {
 	ssh_channel ch;
-	struct chanpump *pump;	/* once session_watch was called */
+	struct chanpump *pump;	/* once session_watch* was called */
 	bool eof;		/* assistd ended the channel */
 	uint64_t bytes_in;	/* from the server */
 	uint64_t bytes_out;	/* to the server */
+	/* session_watch_decode: */
+	struct rfbclient *rfb;	/* the decoder and its framebuffer */
+	struct buf *rin;	/* received, not yet decoded */
+	struct buf *rout;	/* for assistd, not yet queued */
+	char rfb_err[256];	/* why decoding stopped ("": it did not) */
+	/* session_watch_relay: */
+	bool relay;		/* a local viewer's socket is attached */
 };
 
 /*
@@ -65,8 +78,36 @@ int session_run(struct session *se, const struct cli_settings *s,
 int session_watch(struct session *se, ssh_session ss, ssh_event ev,
 		  char *err, size_t errsz);
 
-/* After every ssh_event_dopoll: 0, 1 once assistd ended the channel
- * (EOF or close), -1 with err when it or the connection failed. */
+/*
+ * Decodes the stream instead (rfbclient.h, pixel format f): sends our
+ * ProtocolVersion and goes on through the handshake and the updates as
+ * bytes arrive. 0, or -1 with err.
+ */
+int session_watch_decode(struct session *se, ssh_session ss, ssh_event ev,
+			 const struct rfb_pixfmt *f, char *err, size_t errsz);
+
+/*
+ * Relays the stream to a local VNC viewer on connected socket fd (owned
+ * from now on, whatever the outcome): the greeting we already read is
+ * written to it first, then bytes move both ways through the pump,
+ * unparsed. 0, or -1 with err.
+ */
+int session_watch_relay(struct session *se, ssh_session ss, ssh_event ev,
+			int fd, char *err, size_t errsz);
+
+/* session_watch_decode: queues n bytes of our RFB messages for assistd
+ * (outside libssh callbacks: also starts sending). 0, or -1 when the
+ * channel has no room (dropped). */
+int session_send(struct session *se, const void *p, size_t n);
+
+/* session_watch_relay: true once the local viewer left. */
+bool session_relay_gone(const struct session *se);
+
+/*
+ * After every ssh_event_dopoll: 0, 1 once assistd ended the channel
+ * (EOF or close), -1 with err when it or the connection failed, or (with
+ * session_watch_decode) the server's stream was refused by the decoder.
+ */
 int session_after_poll(struct session *se, char *err, size_t errsz);
 
 /* Frees the pump, sends EOF, closes and frees the channel (call it

@@ -228,6 +228,33 @@ audit_session_end(struct transcript *t, const struct audit_end *e)
 }
 
 int
+audit_code_new(struct transcript *t, int valid_secs, int tries_conn,
+	       int tries_total)
+{
+	struct tline l;
+
+	transcript_line(t, &l, "code.new");
+	tline_add_i64(&l, "valid_secs", valid_secs);
+	tline_add_i64(&l, "tries_per_conn", tries_conn);
+	tline_add_i64(&l, "tries_total", tries_total);
+	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
+}
+
+int
+audit_code_try(struct transcript *t, unsigned conn, const char *helper,
+	       const char *result, unsigned tries_left)
+{
+	struct tline l;
+
+	transcript_line(t, &l, "code.try");
+	tline_add_u64(&l, "conn", conn);
+	audit_add_peer(&l, "helper", helper);
+	tline_add(&l, "result", result);
+	tline_add_u64(&l, "tries_left", tries_left);
+	return transcript_commit(t, &l, TRANSCRIPT_SYNC);
+}
+
+int
 audit_stop(struct transcript *t, const char *reason, int status)
 {
 	struct tline l;

@@ -91,6 +91,15 @@ int audit_consent_answer(struct transcript *t, unsigned conn,
 int audit_mode_change(struct transcript *t, unsigned conn, const char *helper,
 		      uint8_t mode, const char *by);
 int audit_session_end(struct transcript *t, const struct audit_end *e);
+/* code.new: assistd --code made a one-time code (never written), valid
+ * valid_secs, tries_conn wrong answers per connection, tries_total in
+ * all. */
+int audit_code_new(struct transcript *t, int valid_secs, int tries_conn,
+		   int tries_total);
+/* code.try: one answer to the one-time code; result is otp_result_name
+ * (ok, wrong, reused, expired, burned). Never the code nor the answer. */
+int audit_code_try(struct transcript *t, unsigned conn, const char *helper,
+		   const char *result, unsigned tries_left);
 int audit_stop(struct transcript *t, const char *reason, int status);
 
 /* Who the helper is, for helper=: the certificate key ID, else the key

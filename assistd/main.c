@@ -49,7 +49,7 @@
 enum {
 	OPT_LISTEN = 256, OPT_WAIT, OPT_GRACE, OPT_TRIES, OPT_STARTUPS,
 	/* command-line only (not directives): */
-	OPT_CONSENT_TIMEOUT, OPT_GUI, OPT_MAX_HELPERS, OPT_PERSIST,
+	OPT_CONSENT_TIMEOUT, OPT_GUI, OPT_MAX_HELPERS, OPT_PERSIST, OPT_CODE,
 };
 
 /* Each long option is a directive given with -o. */
@@ -71,6 +71,7 @@ static const struct option long_opts[] = {
 	{ "gui", no_argument, NULL, OPT_GUI },
 	{ "max-helpers", required_argument, NULL, OPT_MAX_HELPERS },
 	{ "persist", no_argument, NULL, OPT_PERSIST },
+	{ "code", no_argument, NULL, OPT_CODE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -87,6 +88,7 @@ struct args {
 	bool gui;			/* --gui */
 	int max_helpers;		/* --max-helpers */
 	bool persist;			/* --persist */
+	bool code;			/* --code */
 };
 
 static void
@@ -125,6 +127,8 @@ usage(FILE *f)
 "                           at most %d); others are told you are busy\n"
 "  --persist                keep serving sessions (each asked, each with\n"
 "                           its own transcript) until stopped\n"
+"  --code                   also require a one-time code, shown here at\n"
+"                           start, that you read out to your helper\n"
 "  -v, --verbose            more detail (repeat for debug output)\n"
 "  -V, --version            print versions and exit\n"
 "  -h, --help               this help\n"
@@ -220,6 +224,9 @@ parse_args(int argc, char **argv, struct args *a)
 		case 'o':
 			if (add_option(a, NULL, optarg) != 0)
 				return -1;
+			break;
+		case OPT_CODE:
+			a->code = true;
 			break;
 		case OPT_CONSENT_TIMEOUT:
 			secs = duration_parse(optarg);
@@ -592,6 +599,7 @@ main(int argc, char **argv)
 	if (load_config(&a, pw, dir, &cfg) != 0 ||
 	    config_opts(&cfg.eff, &o) != 0)
 		goto out;
+	o.code = a.code;
 	if (a.test) {
 		srvconfig_dump(&cfg, stdout);
 		status = fflush(stdout) == 0 ? ASSISTD_EXIT_OK :

@@ -20,6 +20,7 @@
 #include "assistd/audit.h"
 #include "assistd/consent.h"
 #include "assistd/net.h"
+#include "assistd/otp.h"
 #include "common/cert.h"
 #include "common/clock.h"
 #include "common/ipc.h"
@@ -87,6 +88,10 @@ struct child {
 	bool close_failed;
 	char close_reason[IPC_MAX_STR + 1];
 	uint64_t bytes_in, bytes_out;
+	/* --code: wrong answers this connection may still give, and
+	 * whether it gave the right one */
+	int otp_left;
+	bool otp_ok;
 };
 
 struct monitor {
@@ -106,6 +111,7 @@ struct monitor {
 	char stop_why[MONITOR_WHY_MAX];	/* for assistd.stop */
 	struct transcript *tr;
 	unsigned nconns;	/* connections numbered so far */
+	struct otp otp;		/* --code: the one-time code */
 	struct consent *k;	/* how the user is asked */
 	unsigned long long ask_seq;	/* questions queued so far */
 	struct child *asked;	/* whose question is on the screen */
@@ -171,6 +177,13 @@ signals_reset(void)
 	close(monitor_sigpipe[1]);
 }
 
+/* Fully in: the key accepted and, with --code, the one-time code. */
+static bool
+child_in(const struct monitor *m, const struct child *c)
+{
+	return c->authed && (!m->o->code || c->otp_ok);
+}
+
 static int
 count_children(const struct monitor *m, bool unauth_only)
 {
@@ -179,7 +192,8 @@ count_children(const struct monitor *m, bool unauth_only)
 	for (i = 0; i < MONITOR_MAX_CHILDREN; i++) {
 		const struct child *c = &m->kids[i];
 
-		if (c->pid != 0 && !c->reaped && (!unauth_only || !c->authed))
+		if (c->pid != 0 && !c->reaped &&
+		    (!unauth_only || !child_in(m, c)))
 			n++;
 	}
 	return n;
@@ -564,9 +578,13 @@ ask_cancel(struct monitor *m, struct child *c, const char *why)
 static bool
 session_gate(struct monitor *m, struct child *c, const char **why)
 {
-	(void)m;
-	(void)c;
-	(void)why;
+	/* --code: the network process asks for a session only after the
+	 * right code (libssh opens no channel before); one that does
+	 * anyway gets no question. */
+	if (!child_in(m, c)) {
+		*why = "the one-time code was not given";
+		return false;
+	}
 	return true;
 }
 
@@ -590,6 +608,7 @@ child_main(struct monitor *m, int sock, int ipc_fd, const char *peer,
 	p.max_auth_tries = m->o->max_auth_tries;
 	p.host_cert = m->o->host_cert;
 	p.host_cert_len = m->o->host_cert_len;
+	p.code_required = m->o->code;
 	_exit(m->o->serve != NULL ? m->o->serve(&p) : net_main(&p));
 }
 
@@ -641,6 +660,7 @@ child_start(struct monitor *m, int sock, const char *peer, const char *addr,
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
 	c->conn = conn;
+	c->otp_left = OTP_TRIES_CONN;
 	ipc_init(&c->ipc, sv[0]);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	snprintf(c->addr, sizeof(c->addr), "%s", addr);
@@ -799,6 +819,73 @@ on_auth_result(struct monitor *m, struct child *c, struct buf *body)
 		return;
 	}
 	ipc_auth_result_free(&r);
+}
+
+/* What the user reads on the terminal about one answer. */
+static void
+code_say(const struct child *c, enum otp_result r, unsigned left,
+	 bool burned_now)
+{
+	switch (r) {
+	case OTP_OK:
+		log_info("%s: one-time code right", c->peer);
+		break;
+	case OTP_WRONG:
+		log_info("%s: one-time code wrong (%u more %s on this "
+		    "connection)", c->peer, left, left == 1 ? "try" : "tries");
+		break;
+	default:
+		log_info("%s: one-time code refused: %s", c->peer,
+		    r == OTP_REUSED ? "it was used already" :
+		    r == OTP_EXPIRED ? "it expired" : "it is burned");
+		break;
+	}
+	if (burned_now)
+		log_error("the one-time code is burned after %d wrong "
+		    "answers: no helper can get in with it; start assistd "
+		    "again for a new code", OTP_TRIES_TOTAL);
+}
+
+/*
+ * IPC_CODE_CHECK: one answer to the one-time code, from a helper whose
+ * key was accepted. The answer is compared here, never sent back, never
+ * logged; code.try records the result only. A transcript that cannot
+ * hold the try refuses it.
+ */
+static void
+on_code_check(struct monitor *m, struct child *c, struct buf *body)
+{
+	struct ipc_ctl q, r = { .mode = 0 };
+	enum otp_result res;
+	bool burned = m->otp.burned;
+	unsigned left;
+
+	if (ipc_decode_ctl(body, IPC_CODE_CHECK, &q) != BUF_OK) {
+		child_kill(c, "malformed one-time code message");
+		return;
+	}
+	if (!m->o->code || !c->authed || c->otp_ok || c->otp_left <= 0) {
+		explicit_bzero(q.text, strlen(q.text));
+		ipc_ctl_free(&q);
+		child_kill(c, "one-time code out of order");
+		return;
+	}
+	res = otp_check(&m->otp, &c->otp_left, q.text, clock_now_ms(),
+	    &left);
+	explicit_bzero(q.text, strlen(q.text));
+	ipc_ctl_free(&q);
+	code_say(c, res, left, !burned && m->otp.burned);
+	if (audit_code_try(m->tr, c->conn, c->helper, otp_result_name(res),
+	    left) != 0) {
+		monitor_audited(m, -1);
+		res = OTP_WRONG;
+		left = 0;
+	}
+	c->otp_ok = res == OTP_OK;
+	r.kind = c->otp_ok ? 1 : 0;
+	r.num = left;
+	if (ipc_send_ctl(&c->ipc, IPC_CODE_RESULT, &r) != BUF_OK)
+		child_kill(c, "cannot queue reply");
 }
 
 static void
@@ -963,6 +1050,9 @@ child_message(struct monitor *m, struct child *c, uint8_t type,
 	case IPC_CLOSED:
 		on_closed(m, c, body);
 		break;
+	case IPC_CODE_CHECK:
+		on_code_check(m, c, body);
+		break;
 	default:
 		child_kill(c, "unknown message type");
 		break;
@@ -1110,7 +1200,7 @@ check_timers(struct monitor *m, long long now)
 
 		if (c->pid == 0 || c->reaped)
 			continue;
-		if (!c->authed && now - c->started_ms > grace)
+		if (!child_in(m, c) && now - c->started_ms > grace)
 			child_kill(c, "did not authenticate in time");
 		if (m->stop_ms != 0 && now - m->stop_ms > MONITOR_STOP_MS)
 			child_kill(c, "did not stop in time");
@@ -1254,6 +1344,7 @@ tty_commands(struct monitor *m)
 static int
 monitor_finish(struct monitor *m)
 {
+	otp_wipe(&m->otp);
 	if (transcript_failed(m->tr))
 		return ASSISTD_EXIT_ERROR;
 	if (audit_stop(m->tr, m->stop_why, m->status) != 0) {
@@ -1273,6 +1364,30 @@ monitor_fail(struct monitor *m, const char *what)
 	m->status = ASSISTD_EXIT_ERROR;
 	(void)monitor_finish(m);
 	return ASSISTD_EXIT_ERROR;
+}
+
+/* --code: makes the one-time code (valid until the --wait deadline),
+ * records that there is one (never the code) and shows it. */
+static int
+code_start(struct monitor *m)
+{
+	char shown[OTP_SHOWN_MAX];
+
+	if (otp_new(&m->otp, m->start_ms + (long long)m->o->wait_secs *
+	    1000) != 0)
+		return -1;
+	if (audit_code_new(m->tr, m->o->wait_secs, OTP_TRIES_CONN,
+	    OTP_TRIES_TOTAL) != 0) {
+		log_error("%s; not serving", transcript_error(m->tr));
+		errno = EIO;
+		return -1;
+	}
+	otp_format(&m->otp, shown);
+	log_info("give this one-time code to your helper: %s (single use, "
+	    "valid %d seconds, %d wrong answers burn it)", shown,
+	    m->o->wait_secs, OTP_TRIES_TOTAL);
+	explicit_bzero(shown, sizeof(shown));
+	return 0;
 }
 
 /* No transcript any more: nothing may go on. Every network process is
@@ -1357,7 +1472,10 @@ monitor_run(const struct assistd_opts *o, const int *lfds, int nl,
 		(void)transcript_close(m.tr);
 		return ASSISTD_EXIT_ERROR;
 	}
-	status = monitor_loop(&m);
+	if (o->code && code_start(&m) != 0)
+		status = monitor_fail(&m, "cannot make the one-time code");
+	else
+		status = monitor_loop(&m);
 	if (m.tr != NULL && transcript_close(m.tr) != 0 &&
 	    status == ASSISTD_EXIT_OK)
 		status = ASSISTD_EXIT_ERROR;

@@ -77,6 +77,10 @@ struct assistd_opts {
 	int max_startups;	/* unauthenticated connections at once */
 	const uint8_t *host_cert;	/* HostCertificate blob, or NULL */
 	size_t host_cert_len;
+	/* --code: a one-time code (assistd/otp.h) shown to the user at
+	 * start, asked of every helper after the key, valid until the
+	 * --wait deadline, single use. */
+	bool code;
 	/* The session transcript, open, its assistd.start line written;
 	 * the monitor owns it from monitor_run on and closes it. It writes
 	 * every event to it and assistd.stop at the end; when a line cannot

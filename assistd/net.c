@@ -163,7 +163,12 @@ net_ipc_message(struct netconn *c, uint8_t type, struct buf *body)
 		    "monitor (type %u)", (unsigned)type);
 		return;
 	}
-	netctl_from_monitor(c, type, &m);
+	/* The one-time code's result belongs to authentication (netauth.c);
+	 * everything else to the control channel (netctl.c). */
+	if (type == IPC_CODE_RESULT)
+		netauth_code_result(c, &m);
+	else
+		netctl_from_monitor(c, type, &m);
 	ipc_ctl_free(&m);
 }
 
@@ -191,6 +196,23 @@ net_ipc_cb(socket_t fd, int revents, void *ud)
 		netconn_end(c, true, "Internal error",
 		    "bad frame from the monitor");
 	return 0;
+}
+
+int
+netconn_ipc_wait(struct netconn *c, const bool *flag, int timeout_ms)
+{
+	long long end = clock_now_ms() + timeout_ms, now;
+	struct pollfd p = { .fd = c->ipc.fd, .events = POLLIN };
+
+	/* Frames already read (with an earlier one) come first. */
+	(void)net_ipc_cb(c->ipc.fd, 0, c);
+	while (!*flag && !c->done && (now = clock_now_ms()) < end) {
+		if (poll(&p, 1, (int)(end - now)) < 0 && errno != EINTR)
+			break;
+		if (p.revents != 0)
+			(void)net_ipc_cb(c->ipc.fd, p.revents, c);
+	}
+	return *flag ? 0 : -1;
 }
 
 static int

@@ -4,6 +4,13 @@
  * limit, and ssh_set_auth_methods() only sets the list sent in
  * USERAUTH_FAILURE (research §1, §4.7): both limits and the refusal of
  * every other method are ours, here.
+ *
+ * With assistd --code the accepted key is only a partial success; the
+ * one-time code follows by keyboard-interactive, which 0.10.6 offers a
+ * server only through the message callback (research §6). The answer
+ * goes to the monitor (IPC_CODE_CHECK), which alone holds the code; the
+ * reply must be sent from inside that callback, so we wait for the
+ * monitor's IPC_CODE_RESULT there (bounded: netconn_ipc_wait).
  */
 #include "assistd/netconn.h"
 
@@ -19,6 +26,9 @@
 #include "common/sshkey.h"
 
 #define NETAUTH_WHY_MAX	512	/* a policy reason */
+/* The one-time code's question (keyboard-interactive, echo off). */
+#define NETAUTH_CODE_PROMPT	"One-time code: "
+#define NETAUTH_CODE_INSTR	"Enter the one-time code the user reads out to you."
 
 int
 netauth_decide(const struct policy *policy, const char *user,
@@ -123,6 +133,14 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 	nethostcert_send(c);
 	if (c->authenticated || c->done)
 		return SSH_AUTH_DENIED;
+	if (c->code.key_passed) {
+		/* One key only: the next step is the code (research §6:
+		 * libssh enforces no order between the steps). */
+		netauth_report(c, false, user, "publickey", NULL,
+		    "a key was accepted already; the one-time code is next");
+		netauth_failed(c);
+		return SSH_AUTH_DENIED;
+	}
 	blob = libsshkey_blob(key, SSHKEY_MAX_BLOB, &len);
 	ok = netauth_decide(c->p->policy, user, blob, len, c->p->peer_addr,
 	    (uint64_t)time(NULL), &id, why, sizeof(why));
@@ -144,6 +162,14 @@ netauth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 		log_debug("key %s %s acceptable, waiting for its signature",
 		    id.key_type, id.key_fp);
 		return SSH_AUTH_SUCCESS;
+	}
+	if (c->p->code_required) {
+		/* USERAUTH_FAILURE, partial success, "keyboard-interactive"
+		 * only (research §6). */
+		c->code.key_passed = true;
+		netauth_report(c, true, user, "publickey", &id, NULL);
+		ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_INTERACTIVE);
+		return SSH_AUTH_PARTIAL;
 	}
 	c->authenticated = true;
 	netauth_report(c, true, user, "publickey", &id, NULL);
@@ -200,6 +226,100 @@ netauth_method_name(int subtype)
 	}
 }
 
+/* A refused one-time-code message: reported, counted, default reply. */
+static int
+netauth_code_refuse(struct netconn *c, const char *user, const char *why)
+{
+	netauth_report(c, false, user, "keyboard-interactive", NULL, why);
+	netauth_failed(c);
+	return 1;
+}
+
+/* The question: one prompt, echo off. 0: handled. */
+static int
+netauth_code_ask(struct netconn *c, ssh_message m)
+{
+	const char *user = ssh_message_auth_user(m);
+	const char *prompts[1] = { NETAUTH_CODE_PROMPT };
+	char echo[1] = { 0 };
+
+	/* The user of the key step (the policy allows only p->user): a
+	 * client may name another in each request. */
+	if (user == NULL || strcmp(user, c->p->user) != 0)
+		return netauth_code_refuse(c, user, "user name changed after "
+		    "the key step");
+	if (ssh_message_auth_interactive_request(m, "", NETAUTH_CODE_INSTR,
+	    1, prompts, echo) != SSH_OK) {
+		netconn_end(c, true, "Internal error", "cannot ask for the "
+		    "one-time code: %s", ssh_get_error(c->s));
+		return 0;
+	}
+	c->code.asked = true;
+	return 0;
+}
+
+/* The helper's answer goes to the monitor, which alone knows the code;
+ * only right or wrong and the tries left come back. */
+static int
+netauth_code_answer(struct netconn *c, ssh_message m)
+{
+	struct ipc_ctl q = { .mode = 0 };
+	const char *a = NULL;
+	char answer[IPC_CODE_MAX + 1] = "";
+
+	if (!c->code.asked)
+		return netauth_code_refuse(c, NULL, "keyboard-interactive "
+		    "answer without a question");
+	c->code.asked = false;
+	if (ssh_userauth_kbdint_getnanswers(c->s) == 1)
+		a = ssh_userauth_kbdint_getanswer(c->s, 0);
+	/* A missing or over-long answer is sent as "": wrong, and
+	 * counted by the monitor like any other. */
+	if (a != NULL && strlen(a) <= IPC_CODE_MAX)
+		snprintf(answer, sizeof(answer), "%s", a);
+	q.text = answer;
+	c->code.waiting = true;
+	c->code.replied = false;
+	if (netconn_ipc_ctl(c, IPC_CODE_CHECK, &q) == 0 &&
+	    netconn_ipc_wait(c, &c->code.replied, NETCONN_IPC_WAIT_MS) != 0)
+		netconn_end(c, true, "Internal error", "no answer from the "
+		    "monitor about the one-time code");
+	explicit_bzero(answer, sizeof(answer));
+	c->code.waiting = false;
+	if (c->done)
+		return 1;
+	if (c->code.ok) {
+		log_debug("one-time code right: authenticated");
+		c->authenticated = true;
+		if (ssh_message_auth_reply_success(m, 0) != SSH_OK)
+			netconn_end(c, false, NULL, "cannot send the "
+			    "authentication success: %s", ssh_get_error(c->s));
+		return 0;
+	}
+	log_debug("one-time code wrong; %u tries left",
+	    (unsigned)c->code.tries_left);
+	netauth_failed(c);
+	if (!c->done && c->code.tries_left == 0) {
+		netauth_stop(c);
+		netconn_end(c, false, "One-time code refused",
+		    "one-time code refused, no tries left");
+	}
+	return 1;
+}
+
+void
+netauth_code_result(struct netconn *c, const struct ipc_ctl *m)
+{
+	if (!c->code.waiting || c->code.replied) {
+		netconn_end(c, true, "Internal error", "unexpected one-time "
+		    "code result from the monitor");
+		return;
+	}
+	c->code.replied = true;
+	c->code.ok = m->kind == 1;
+	c->code.tries_left = m->num;
+}
+
 int
 netauth_message(struct netconn *c, ssh_message m)
 {
@@ -210,8 +330,14 @@ netauth_message(struct netconn *c, ssh_message m)
 	 * (publickey only), not counted, as in OpenSSH. */
 	if (sub == SSH_AUTH_METHOD_NONE || c->authenticated || c->done)
 		return 1;
+	if (sub == SSH_AUTH_METHOD_INTERACTIVE && c->code.key_passed)
+		return ssh_message_auth_kbdint_is_response(m) ?
+		    netauth_code_answer(c, m) : netauth_code_ask(c, m);
 	netauth_report(c, false, ssh_message_auth_user(m),
-	    netauth_method_name(sub), NULL, "method not allowed");
+	    netauth_method_name(sub), NULL,
+	    sub == SSH_AUTH_METHOD_INTERACTIVE && c->p->code_required ?
+	    "keyboard-interactive before an accepted key" :
+	    "method not allowed");
 	netauth_failed(c);
 	return 1;
 }

@@ -95,6 +95,15 @@ struct netconn {
 	char reason[NETCONN_REASON_MAX];  /* for IPC_CLOSED and the log */
 	char disconnect_msg[NETCONN_REASON_MAX]; /* shown to the helper */
 	uint64_t bytes_in, bytes_out;	/* session stream, for IPC_CLOSED */
+	/* The one-time code step (p->code_required; netauth.c). */
+	struct netauth_code {
+		bool key_passed;	/* publickey passed: the code is next */
+		bool asked;		/* prompt sent, its answer expected */
+		bool waiting;		/* IPC_CODE_CHECK sent, no result yet */
+		bool replied;		/* IPC_CODE_RESULT came: */
+		bool ok;		/* right */
+		uint32_t tries_left;	/* on this connection */
+	} code;
 };
 
 /*
@@ -111,6 +120,13 @@ void netconn_end(struct netconn *c, bool failed, const char *helper_msg,
 int netconn_ipc_ctl(struct netconn *c, uint8_t type, const struct ipc_ctl *m);
 int netconn_ipc_auth(struct netconn *c, const struct ipc_auth_result *m);
 int netconn_ipc_closed(struct netconn *c, const struct ipc_closed *m);
+/*
+ * Waits at most timeout_ms for the monitor's reply that sets *flag,
+ * handling every IPC message meanwhile (an IPC_SHUTDOWN ends c). For a
+ * reply needed inside a libssh callback, which cannot return and resume.
+ * 0 once *flag is set, -1 otherwise (timeout, or c ended).
+ */
+int netconn_ipc_wait(struct netconn *c, const bool *flag, int timeout_ms);
 
 /*
  * netbind: a server ssh_bind with our host key (a copy of hostkey, taken
@@ -127,8 +143,13 @@ int netbind_check_negotiated(ssh_session s, char *err, size_t errsz);
  * ssh_set_server_callbacks) and the method list on the session. */
 void netauth_setup(struct netconn *c);
 /* Handles an authentication message no callback took (every method but
- * publickey). Returns 1: libssh sends its default refusal. */
+ * publickey). keyboard-interactive after the key step, with
+ * p->code_required, is the one-time code (0: handled, the reply sent);
+ * anything else returns 1: libssh sends its default refusal. */
 int netauth_message(struct netconn *c, ssh_message m);
+/* IPC_CODE_RESULT from the monitor: the answer to the pending
+ * IPC_CODE_CHECK (a result nobody asked for ends c). */
+void netauth_code_result(struct netconn *c, const struct ipc_ctl *m);
 /* Checks the grace timer and the attempt limit; ends c when passed. */
 void netauth_check_limits(struct netconn *c, long long now_ms);
 /*

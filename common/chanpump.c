@@ -745,6 +745,12 @@ chanpump_room(const struct chanpump *p)
 	return pq_room(&p->tx);
 }
 
+bool
+chanpump_input_eof(const struct chanpump *p)
+{
+	return p->in_eof || p->in_closed;
+}
+
 void
 chanpump_send_eof(struct chanpump *p)
 {

@@ -118,6 +118,8 @@ int chanpump_after_poll(struct chanpump *p);
 /* True once both directions reached EOF (or the channel was closed by the
  * peer) and nothing is pending: the caller may close the channel. */
 bool chanpump_done(const struct chanpump *p);
+/* fd mode: true once in_fd reached EOF or failed (the local peer left). */
+bool chanpump_input_eof(const struct chanpump *p);
 /* Why the pump failed (static or pump-owned text), or NULL. */
 const char *chanpump_error(const struct chanpump *p);
 const struct chanpump_stats *chanpump_stats(const struct chanpump *p);

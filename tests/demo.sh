@@ -34,6 +34,9 @@ XDG_STATE_HOME="$T/helper-state" "$CLI" --exit-after-accept -F /dev/null -o User
 rc=$?
 echo "(assist-cli exit status $rc)"
 
+say "the question the user answered (here through a demo SSH_ASKPASS that says yes)"
+for q in "$ASKPASS_DIR"/q.*; do [ -f "$q" ] && cat "$q"; done
+
 say "assistd's side of the story"
 wait_exit "$DPID" 10
 cat "$T/assistd.out"

@@ -20,6 +20,14 @@
  *   rfb     (with -R GREETING_FILE only) buffer mode: an assistd without
  *           the control channel: GREETING_FILE's bytes at once, input
  *           dropped
+ *   rfb     (with -V PNG_FILE instead) a scripted RFB server for the
+ *           viewer's tests: RFB 3.8 (or 3.3 when the client says so),
+ *           security None, ServerInit of a known PS_RFB_W x PS_RFB_H
+ *           test picture (also written to PNG_FILE, common/png.c), then
+ *           every non-incremental FramebufferUpdateRequest gets the whole
+ *           picture in the client's pixel format and encoding
+ *           (common/rfbenc.c); incremental ones get nothing (no damage);
+ *           every client message goes through rfb_client_msg_parse
  * then prints the pump's statistics and exits (0 when the pump finished
  * cleanly). -t bounds the whole run (default 600 s).
  */
@@ -46,6 +54,13 @@
 
 #include "common/chanpump.h"
 #include "common/log.h"
+#include "common/png.h"
+#include "common/rfb.h"
+#include "common/rfbenc.h"
+
+#define PS_RFB_W	300
+#define PS_RFB_H	200
+#define PS_RFB_NAME	"pump_server test picture"
 
 #define PS_KEX		"curve25519-sha256,curve25519-sha256@libssh.org"
 #define PS_CIPHERS	"chacha20-poly1305@openssh.com,aes256-gcm@openssh.com," \
@@ -82,6 +97,13 @@ struct server {
 	/* rfb */
 	uint8_t *greeting;
 	size_t greeting_len;
+	/* rfb, -V */
+	const char *picture_png;
+	uint32_t *picture;
+	struct rfbenc *enc;
+	struct buf rin;
+	int rfb_phase;		/* 0 version, 1 sectype, 2 init, 3 run */
+	uint64_t rfb_updates;
 };
 
 static void
@@ -89,7 +111,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: pump_server -k HOSTKEY -a AUTHORIZED_PUB "
 		"[-l ADDR] [-p PORT] [-b MAX_PENDING] [-n SOURCE_BYTES] "
-		"[-r REPLY_FILE] [-R GREETING_FILE] [-t SECONDS] [-v]\n");
+		"[-r REPLY_FILE] [-R GREETING_FILE] [-V PNG_FILE] [-t SECONDS] "
+		"[-v]\n");
 }
 
 static double
@@ -191,6 +214,189 @@ control_recv(void *ud, const uint8_t *data, size_t n)
 			log_error("reply of %zu bytes does not fit (-b)",
 			    sv->reply_len);
 	}
+	return (long)n;
+}
+
+/* The test picture: colours whose channels are 0 or 255 only, so that it
+ * is exact in every pixel format; stripes, blocks, a checkerboard and a
+ * diagonal so that ZRLE uses solid, palette and RLE tiles. */
+static uint32_t
+picture_px(unsigned x, unsigned y)
+{
+	static const uint32_t c[] = { 0x000000, 0xff0000, 0x00ff00,
+	    0x0000ff, 0xffffff, 0xffff00, 0x00ffff, 0xff00ff };
+
+	if (y < 50)
+		return c[(x / 10) % 8];
+	if (y < 100)
+		return c[((x / 4) + (y / 4)) % 2 == 0 ? 4 : 0];
+	if (y < 150)
+		return x == y || x == y + 1 ? c[1] : c[(x / 64) % 8];
+	return c[(x * 7 + y * 13 + (x ^ y)) % 8];
+}
+
+/* The picture as PNG_FILE.ppm too (P6), for comparing with a lossy copy
+ * (vncsnapshot writes JPEG). 0, or -1 said. */
+static int
+picture_ppm(const struct server *sv)
+{
+	char path[4096];
+	FILE *f;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s.ppm", sv->picture_png);
+	if ((f = fopen(path, "wb")) == NULL) {
+		log_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "P6\n%d %d\n255\n", PS_RFB_W, PS_RFB_H);
+	for (i = 0; i < (size_t)PS_RFB_W * PS_RFB_H; i++) {
+		uint32_t p = sv->picture[i];
+
+		fputc((int)(p >> 16 & 0xff), f);
+		fputc((int)(p >> 8 & 0xff), f);
+		fputc((int)(p & 0xff), f);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int
+picture_make(struct server *sv)
+{
+	char err[256];
+	unsigned x, y;
+
+	sv->picture = malloc((size_t)PS_RFB_W * PS_RFB_H * sizeof(uint32_t));
+	if (sv->picture == NULL)
+		return -1;
+	for (y = 0; y < PS_RFB_H; y++)
+		for (x = 0; x < PS_RFB_W; x++)
+			sv->picture[y * PS_RFB_W + x] = picture_px(x, y);
+	if (png_write_file(sv->picture_png, sv->picture, PS_RFB_W, PS_RFB_H,
+	    PS_RFB_W, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	return picture_ppm(sv);
+}
+
+/* Sends out's bytes; 0, or -1 said. */
+static int
+rfb_send(struct server *sv, struct buf *out)
+{
+	int r = chanpump_write(sv->pump, buf_ptr(out), buf_avail(out));
+
+	if (r != 0)
+		log_error("rfb: %zu bytes do not fit (-b)", buf_avail(out));
+	buf_free(out);
+	return r;
+}
+
+/* One step of the scripted server over sv->rin: 1 done, 0 need more,
+ * -1 bad input (said). */
+static int
+rfb_step(struct server *sv, struct buf *out)
+{
+	static const uint8_t v33[] = "RFB 003.003\n";
+	struct rfb_client_msg m;
+	struct rfb_server_init si = { PS_RFB_W, PS_RFB_H,
+	    rfb_pixfmt_default, (char *)PS_RFB_NAME };
+	struct rfb_fb fb = { sv->picture, PS_RFB_W, PS_RFB_H, PS_RFB_W };
+	struct rfb_rect all = { 0, 0, PS_RFB_W, PS_RFB_H };
+	char err[256];
+	enum rfb_status st;
+
+	switch (sv->rfb_phase) {
+	case 0:
+		if (buf_avail(&sv->rin) < RFB_VERSION_LEN)
+			return 0;
+		if (memcmp(buf_ptr(&sv->rin), v33, RFB_VERSION_LEN) == 0) {
+			buf_put_u32(out, RFB_SEC_NONE);	/* 3.3: server picks */
+			sv->rfb_phase = 2;
+		} else if (memcmp(buf_ptr(&sv->rin), RFB_VERSION_STR,
+		    RFB_VERSION_LEN) == 0) {
+			buf_put_u8(out, 1);
+			buf_put_u8(out, RFB_SEC_NONE);
+			sv->rfb_phase = 1;
+		} else {
+			log_error("rfb: unknown client version");
+			return -1;
+		}
+		printf("rfb: client %s\n", sv->rfb_phase == 2 ? "3.3" : "3.8");
+		buf_consume(&sv->rin, RFB_VERSION_LEN);
+		return 1;
+	case 1:
+		if (buf_avail(&sv->rin) < 1)
+			return 0;
+		if (buf_ptr(&sv->rin)[0] != RFB_SEC_NONE)
+			return -1;
+		buf_consume(&sv->rin, 1);
+		buf_put_u32(out, 0);
+		sv->rfb_phase = 2;
+		return 1;
+	case 2:
+		if (buf_avail(&sv->rin) < 1)
+			return 0;
+		buf_consume(&sv->rin, 1);
+		rfb_put_server_init(out, &si);
+		sv->rfb_phase = 3;
+		return 1;
+	default:
+		break;
+	}
+	st = rfb_client_msg_parse(&sv->rin, &m, err, sizeof(err));
+	if (st == RFB_MORE)
+		return 0;
+	if (st != RFB_OK) {
+		log_error("rfb: %s", err);
+		return -1;
+	}
+	if (m.type == RFB_SET_PIXEL_FORMAT) {
+		rfbenc_set_pixfmt(sv->enc, &m.pixfmt);
+		printf("rfb: pixel format %u bpp\n", m.pixfmt.bpp);
+	} else if (m.type == RFB_SET_ENCODINGS) {
+		rfbenc_set_encodings(sv->enc, m.encodings, m.nencodings);
+	} else if (m.type == RFB_KEY_EVENT) {
+		printf("rfb: key %s 0x%x\n", m.down ? "down" : "up",
+		    (unsigned)m.keysym);
+	} else if (m.type == RFB_POINTER_EVENT) {
+		printf("rfb: pointer %u,%u buttons %u\n", m.x, m.y,
+		    m.buttons);
+	} else if (m.type == RFB_FB_UPDATE_REQUEST && !m.incremental) {
+		if (rfbenc_begin(sv->enc, out) != 0 ||
+		    rfbenc_rect(sv->enc, out, &fb, &all) != 0 ||
+		    rfbenc_end(sv->enc, out) != 0) {
+			rfb_client_msg_free(&m);
+			return -1;
+		}
+		sv->rfb_updates++;
+		printf("rfb: full update %" PRIu64 " encoding %d\n",
+		    sv->rfb_updates, (int)rfbenc_encoding(sv->enc));
+	}
+	fflush(stdout);
+	rfb_client_msg_free(&m);
+	return 1;
+}
+
+static long
+rfb_recv(void *ud, const uint8_t *data, size_t n)
+{
+	struct server *sv = ud;
+	struct buf out;
+	int r;
+
+	if (n == 0) {
+		chanpump_send_eof(sv->pump);
+		return 0;
+	}
+	buf_compact(&sv->rin);
+	if (buf_put_bytes(&sv->rin, data, n) != 0)
+		return -1;
+	buf_init(&out, 64u * 1024 * 1024);
+	while ((r = rfb_step(sv, &out)) > 0)
+		;
+	if (rfb_send(sv, &out) != 0 || r < 0)
+		return -1;
 	return (long)n;
 }
 
@@ -321,6 +527,12 @@ subsystem_request(ssh_session s, ssh_channel ch, const char *name, void *ud)
 	if (strcmp(name, "assist-control") == 0 && sv->reply != NULL) {
 		sv->subsystem = "assist-control";
 		chanpump_set_recv(sv->pump, control_recv, sv);
+		return 0;
+	}
+	if (strcmp(name, "rfb") == 0 && sv->picture != NULL &&
+	    chanpump_write(sv->pump, RFB_VERSION_STR, RFB_VERSION_LEN) == 0) {
+		sv->subsystem = "rfb";
+		chanpump_set_recv(sv->pump, rfb_recv, sv);
 		return 0;
 	}
 	if (strcmp(name, "rfb") == 0 && sv->greeting != NULL &&
@@ -498,9 +710,10 @@ main(int argc, char **argv)
 	int opt, lfd, fd, rc = 1, verbose = 0, one = 1;
 
 	memset(&sv, 0, sizeof(sv));
+	buf_init(&sv.rin, 1024 * 1024);
 	sv.max_pending = 256 * 1024;
 	sv.rng = 0x9e3779b97f4a7c15ULL;
-	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:r:R:t:v")) != -1) {
+	while ((opt = getopt(argc, argv, "k:a:l:p:b:n:r:R:V:t:v")) != -1) {
 		switch (opt) {
 		case 'k': hostkey_path = optarg; break;
 		case 'a': auth_path = optarg; break;
@@ -510,6 +723,7 @@ main(int argc, char **argv)
 		case 'n': sv.source_left = strtoull(optarg, NULL, 10); break;
 		case 'r': reply = optarg; break;
 		case 'R': greeting = optarg; break;
+		case 'V': sv.picture_png = optarg; break;
 		case 't': secs = strtol(optarg, NULL, 10); break;
 		case 'v': verbose++; break;
 		default: usage(); return 2;
@@ -526,7 +740,9 @@ main(int argc, char **argv)
 	if ((reply != NULL &&
 	     read_reply(reply, &sv.reply, &sv.reply_len) != 0) ||
 	    (greeting != NULL &&
-	     read_reply(greeting, &sv.greeting, &sv.greeting_len) != 0))
+	     read_reply(greeting, &sv.greeting, &sv.greeting_len) != 0) ||
+	    (sv.picture_png != NULL && (picture_make(&sv) != 0 ||
+	     (sv.enc = rfbenc_new()) == NULL)))
 		return 1;
 	ssh_init();
 	if (verbose > 1)
@@ -586,6 +802,9 @@ out:
 	EVP_MD_CTX_free(sv.md);
 	free(sv.reply);
 	free(sv.greeting);
+	free(sv.picture);
+	rfbenc_free(sv.enc);
+	buf_free(&sv.rin);
 	ssh_key_free(sv.authorized);
 	ssh_key_free(hostkey);
 	ssh_bind_free(b);

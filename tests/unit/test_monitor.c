@@ -47,10 +47,14 @@ static char dir[64];
 static char askpass_dir[128];
 static int ext_in = -1;		/* the test writes 'e' 'v' 's' here */
 static int ext_report = -1;	/* the extension answers here */
+static bool with_code;		/* the monitor runs with --code */
 
 /* ---- the scripted network process (runs in the monitor's child) ---- */
 
-static void __attribute__((format(printf, 2, 3)))
+static void fake_line(int sock, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
 fake_line(int sock, const char *fmt, ...)
 {
 	char b[LINE_MAX_T];
@@ -104,6 +108,10 @@ fake_command(struct ipc *ipc, char *line)
 	}
 	if (strcmp(line, "mode") == 0)
 		return ipc_send_ctl(ipc, IPC_MODE_REQUEST, &c);
+	if (strncmp(line, "code ", 5) == 0) {
+		c.text = line + 5;
+		return ipc_send_ctl(ipc, IPC_CODE_CHECK, &c);
+	}
 	return -1;
 }
 
@@ -137,6 +145,10 @@ fake_reply(struct ipc *ipc, int sock, uint8_t type, struct buf *body)
 	case IPC_MODE:
 		fake_line(sock, "mode %s %s", ipc_mode_name(c.mode),
 		    c.kind == IPC_BY_USER ? "user" : "helper");
+		break;
+	case IPC_CODE_RESULT:
+		fake_line(sock, "code %s %u", c.kind ? "right" : "wrong",
+		    c.num);
 		break;
 	case IPC_SHUTDOWN:
 		fake_line(sock, "shutdown %s %s", ipc_end_name(c.kind),
@@ -363,6 +375,7 @@ monitor_child(int lfd, int max_helpers, int consent_secs)
 	o.max_helpers = max_helpers;
 	o.ext[0] = &ext;
 	o.serve = fake_net;
+	o.code = with_code;
 	log_set_level(LOG_LVL_ERROR);
 	n = monitor_run(&o, &lfd, 1, NULL, "bob", NULL);
 	consent_free(o.consent);
@@ -758,6 +771,59 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * --code, the monitor's side of the order (the e2e test cannot get past
+ * libssh to break it): an answer before an accepted key kills the
+ * network process; a session request before the right code gets no
+ * question; wrong answers are counted per connection (a fourth on one
+ * connection kills it) and in all (the fifth burns the code); never a
+ * code in the transcript.
+ */
+static void
+test_code_order(void **state)
+{
+	struct world w;
+	int h1, h2, h3, calls = askpass_calls();
+
+	(void)state;
+	answer("yes");
+	with_code = true;
+	start(&w, 1, 5);
+	with_code = false;
+	h1 = helper(&w);
+	say(h1, "code 12345678");
+	closed(h1);
+	h2 = helper(&w);
+	say(h2, "auth alice");
+	say(h2, "req view");
+	expect_prefix(h2, "deny refused the one-time code was not given");
+	assert_int_equal(askpass_calls(), calls);
+	/* "x" is never the code (8 digits). */
+	say(h2, "code x");
+	expect_prefix(h2, "code wrong 2");
+	say(h2, "code 1234-x");
+	expect_prefix(h2, "code wrong 1");
+	say(h2, "code x");
+	expect_prefix(h2, "code wrong 0");
+	say(h2, "code x");
+	closed(h2);
+	h3 = helper(&w);
+	say(h3, "auth bob");
+	say(h3, "code x");
+	expect_prefix(h3, "code wrong 1");
+	say(h3, "code x");
+	expect_prefix(h3, "code wrong 0");
+	say(h3, "code x");
+	expect_prefix(h3, "code wrong 0");
+	assert_int_equal(finish(&w, true), ASSISTD_EXIT_OK);
+	assert_int_equal(tlines(&w, "event=code.new", "tries_total=5"), 1);
+	assert_int_equal(tlines(&w, "event=code.try", "result=wrong"), 5);
+	assert_int_equal(tlines(&w, "event=code.try", "result=burned"), 1);
+	assert_int_equal(tlines(&w, "event=code.try", "1234"), 0);
+	assert_int_equal(tlines(&w, "event=session.start", NULL), 0);
+	close(h3);
+}
+
 int
 main(void)
 {
@@ -765,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_flow),
 		cmocka_unit_test(test_withdraw_busy_order),
 		cmocka_unit_test(test_helper_leaves),
+		cmocka_unit_test(test_code_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
